@@ -1,0 +1,12 @@
+package io.pipelinelens.harvester;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class HarvesterApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(HarvesterApplication.class, args);
+    }
+}
