@@ -52,14 +52,49 @@ public final class LocalPostgres {
         }
     }
 
-    /** Creates an empty database named after {@code prefix} plus a random suffix. */
+    /**
+     * Creates an empty database named after {@code prefix}, the creation time and a random suffix.
+     * Databases that earlier runs left behind (a killed JVM never drops its own) are dropped once
+     * they are an hour old.
+     */
     public static Database createDatabase(String prefix) {
         Server s = server();
-        String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8))
+        long now = System.currentTimeMillis() / 1000;
+        dropStale(s, now - 3600);
+        String name = ("plt" + now + "_" + prefix + "_"
+                        + UUID.randomUUID().toString().substring(0, 8))
                 .toLowerCase(Locale.ROOT)
                 .replaceAll("[^a-z0-9_]", "_");
+        if (name.length() > 63) {
+            name = name.substring(0, 63);
+        }
         execute(s, "CREATE DATABASE \"" + name + "\"");
         return new Database(s, name);
+    }
+
+    private static void dropStale(Server s, long olderThanEpochSecond) {
+        java.util.List<String> stale = new java.util.ArrayList<>();
+        try (Connection c = DriverManager.getConnection(s.url("postgres"), s.user(), s.password());
+                Statement st = c.createStatement();
+                java.sql.ResultSet rs =
+                        st.executeQuery("SELECT datname FROM pg_database WHERE datname ~ '^plt[0-9]+_'")) {
+            while (rs.next()) {
+                String name = rs.getString(1);
+                long created = Long.parseLong(name.substring(3, name.indexOf('_')));
+                if (created < olderThanEpochSecond) {
+                    stale.add(name);
+                }
+            }
+        } catch (SQLException | NumberFormatException e) {
+            return;
+        }
+        for (String name : stale) {
+            try {
+                execute(s, "DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+            } catch (IllegalStateException e) {
+                // another test JVM may be dropping it too
+            }
+        }
     }
 
     public static Server server() {

@@ -38,6 +38,37 @@ public final class LocalRabbit {
         return (prefix + "." + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Deletes queues and exchanges a test class declared (durable ones would otherwise pile up in
+     * the machine's broker run after run). Missing ones are ignored.
+     */
+    public static void delete(java.util.Collection<String> queues, java.util.Collection<String> exchanges) {
+        Broker b = broker();
+        com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+        factory.setHost(b.host());
+        factory.setPort(b.port());
+        factory.setUsername(b.username());
+        factory.setPassword(b.password());
+        try (com.rabbitmq.client.Connection connection = factory.newConnection()) {
+            for (String queue : queues) {
+                try (com.rabbitmq.client.Channel channel = connection.createChannel()) {
+                    channel.queueDelete(queue);
+                } catch (java.io.IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
+                    // already gone
+                }
+            }
+            for (String exchange : exchanges) {
+                try (com.rabbitmq.client.Channel channel = connection.createChannel()) {
+                    channel.exchangeDelete(exchange);
+                } catch (java.io.IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
+                    // already gone
+                }
+            }
+        } catch (java.io.IOException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot clean up RabbitMQ", e);
+        }
+    }
+
     private static Broker locate() {
         String host = LocalPostgres.env("PIPELINELENS_TEST_RABBIT_HOST", "127.0.0.1");
         int port = Integer.parseInt(LocalPostgres.env("PIPELINELENS_TEST_RABBIT_PORT", "5672"));

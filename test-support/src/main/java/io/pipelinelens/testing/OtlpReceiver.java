@@ -96,6 +96,17 @@ public final class OtlpReceiver implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         try (exchange) {
+            receive(exchange);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // The JDK server would drop the connection silently; say why instead.
+            System.err.println("OtlpReceiver could not handle a request: " + e);
+            e.printStackTrace();
+            throw e;
+        }
+    }
+
+    private void receive(HttpExchange exchange) throws IOException {
+        {
             byte[] body;
             try (InputStream in =
                     "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))
@@ -123,8 +134,11 @@ public final class OtlpReceiver implements AutoCloseable {
             spans.addAll(received);
             byte[] response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
             exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
-            exchange.sendResponseHeaders(200, response.length);
-            exchange.getResponseBody().write(response);
+            // An empty body must be announced as -1: 0 would mean "chunked, length unknown".
+            exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
+            if (response.length > 0) {
+                exchange.getResponseBody().write(response);
+            }
         }
     }
 
