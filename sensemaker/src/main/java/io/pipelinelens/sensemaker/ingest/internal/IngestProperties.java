@@ -1,0 +1,47 @@
+package io.pipelinelens.sensemaker.ingest.internal;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where the sensemaker takes the harvester's events from.
+ *
+ * @param exchange the topic exchange the harvester publishes to
+ * @param queue the sensemaker's queue; replicas share it (competing consumers)
+ * @param queueType {@code quorum} (replicated, RabbitMQ) or {@code classic} (for brokers without
+ *     quorum queues, like the embedded one of the standalone mode)
+ * @param concurrency consumers per replica
+ * @param redeliveryPause how long a consumer waits before handing back a message it could not
+ *     store for a passing reason (the database is down), so redelivery does not spin
+ */
+@ConfigurationProperties("pipelinelens.sensemaker.ingest")
+public record IngestProperties(
+        @DefaultValue("pipeline-lens.observations") String exchange,
+        @DefaultValue("pipeline-lens.sensemaker.ingest") String queue,
+        @DefaultValue("quorum") QueueType queueType,
+        @DefaultValue("1") int concurrency,
+        @DefaultValue("1s") java.time.Duration redeliveryPause) {
+
+    public IngestProperties {
+        if (exchange == null || exchange.isBlank() || queue == null || queue.isBlank()) {
+            throw new IllegalArgumentException("pipelinelens.sensemaker.ingest.exchange and .queue must be set");
+        }
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("pipelinelens.sensemaker.ingest.concurrency must be >= 1");
+        }
+    }
+
+    public enum QueueType {
+        QUORUM,
+        CLASSIC
+    }
+
+    /** Exchange that rejected messages are dead-lettered to. */
+    String deadLetterExchange() {
+        return exchange + ".dlx";
+    }
+
+    String deadLetterQueue() {
+        return queue + ".dlq";
+    }
+}

@@ -1,0 +1,56 @@
+package io.pipelinelens.sensemaker.ingest.internal;
+
+import static io.pipelinelens.sensemaker.db.Tables.RESOURCE_SNAPSHOTS;
+
+import io.pipelinelens.sensemaker.db.tables.records.ResourceSnapshotsRecord;
+import io.pipelinelens.sensemaker.ingest.Snapshot;
+import io.pipelinelens.sensemaker.ingest.Snapshots;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
+
+@Repository
+class JooqSnapshots implements Snapshots {
+
+    private final DSLContext db;
+    private final JsonMapper json;
+
+    JooqSnapshots(DSLContext db, JsonMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    @Override
+    public Optional<Snapshot> byUid(String uid) {
+        return db.selectFrom(RESOURCE_SNAPSHOTS)
+                .where(RESOURCE_SNAPSHOTS.UID.eq(uid))
+                .fetchOptional()
+                .map(this::toSnapshot);
+    }
+
+    @Override
+    public Optional<Snapshot> byName(String kind, String namespace, String name) {
+        return db.selectFrom(RESOURCE_SNAPSHOTS)
+                .where(RESOURCE_SNAPSHOTS.KIND.eq(kind))
+                .and(RESOURCE_SNAPSHOTS.NAMESPACE.eq(namespace))
+                .and(RESOURCE_SNAPSHOTS.NAME.eq(name))
+                .orderBy(RESOURCE_SNAPSHOTS.OBSERVED_AT.desc())
+                .limit(1)
+                .fetchOptional()
+                .map(this::toSnapshot);
+    }
+
+    private Snapshot toSnapshot(ResourceSnapshotsRecord r) {
+        return new Snapshot(
+                r.getUid(),
+                r.getApiVersion(),
+                r.getKind(),
+                r.getNamespace(),
+                r.getName(),
+                r.getResourceVersion(),
+                r.getDeleted(),
+                json.readTree(r.getBody().data()),
+                r.getObservedAt().toInstant());
+    }
+}

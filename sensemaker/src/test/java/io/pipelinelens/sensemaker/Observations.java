@@ -1,0 +1,70 @@
+package io.pipelinelens.sensemaker;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.jackson.JsonFormat;
+import io.pipelinelens.contracts.ResourceEvents;
+import io.pipelinelens.testing.Fixtures;
+import java.net.URI;
+import java.time.OffsetDateTime;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageBuilder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Builds the harvester's CloudEvents from fixture objects, as the catalog defines them. */
+public final class Observations {
+
+    private Observations() {}
+
+    public static ObjectNode fixture(String path) {
+        ObjectNode object = (ObjectNode) Fixtures.tree(path);
+        ((ObjectNode) object.path("metadata")).remove("managedFields");
+        return object;
+    }
+
+    public static Message applied(JsonNode object) {
+        return message(ResourceEvents.Action.APPLIED, object);
+    }
+
+    public static Message message(ResourceEvents.Action action, JsonNode object) {
+        JsonNode metadata = object.path("metadata");
+        String apiVersion = object.path("apiVersion").asString();
+        String kind = object.path("kind").asString();
+        CloudEvent event = CloudEventBuilder.v1()
+                .withId(ResourceEvents.id(
+                        action,
+                        metadata.path("uid").asString(),
+                        metadata.path("resourceVersion").asString()))
+                .withSource(URI.create(ResourceEvents.source("test-cluster")))
+                .withType(action.type().type())
+                .withSubject(ResourceEvents.subject(
+                        apiVersion,
+                        kind,
+                        metadata.path("namespace").asString(null),
+                        metadata.path("name").asString()))
+                .withTime(OffsetDateTime.now())
+                .withDataContentType("application/json")
+                .withData(object.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .build();
+        return raw(
+                EventFormatProvider.getInstance()
+                        .resolveFormat(JsonFormat.CONTENT_TYPE)
+                        .serialize(event),
+                event.getId());
+    }
+
+    public static Message raw(byte[] body, String messageId) {
+        return MessageBuilder.withBody(body)
+                .setContentType(JsonFormat.CONTENT_TYPE)
+                .setMessageId(messageId)
+                .setDeliveryMode(org.springframework.amqp.core.MessageDeliveryMode.PERSISTENT)
+                .build();
+    }
+
+    public static String routingKey(JsonNode object) {
+        return ResourceEvents.routingKey(
+                ResourceEvents.Action.APPLIED, object.path("kind").asString());
+    }
+}

@@ -1,0 +1,54 @@
+package io.pipelinelens.sensemaker;
+
+import io.pipelinelens.testing.LocalPostgres;
+import io.pipelinelens.testing.LocalRabbit;
+import io.pipelinelens.testing.OtlpReceiver;
+import java.util.List;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * Real infrastructure for one test class: its own PostgreSQL database, its own exchange and queue
+ * names on the machine's RabbitMQ, and an OTLP receiver. Kafka comes from {@code @EmbeddedKafka}.
+ */
+public final class SensemakerInfrastructure implements AutoCloseable {
+
+    public final LocalPostgres.Database database;
+    public final String exchange;
+    public final String queue;
+    public final String topic;
+    public final OtlpReceiver otlp;
+
+    private SensemakerInfrastructure(String name) {
+        this.database = LocalPostgres.createDatabase(name);
+        this.exchange = LocalRabbit.uniqueName("test." + name + ".observations");
+        this.queue = LocalRabbit.uniqueName("test." + name + ".ingest");
+        this.topic = LocalRabbit.uniqueName("test." + name + ".status");
+        this.otlp = OtlpReceiver.start();
+    }
+
+    public static SensemakerInfrastructure create(String name, DynamicPropertyRegistry registry) {
+        SensemakerInfrastructure infra = new SensemakerInfrastructure(name);
+        LocalRabbit.Broker broker = LocalRabbit.broker();
+        registry.add("spring.datasource.url", infra.database::jdbcUrl);
+        registry.add("spring.datasource.username", infra.database::username);
+        registry.add("spring.datasource.password", infra.database::password);
+        registry.add("spring.rabbitmq.host", broker::host);
+        registry.add("spring.rabbitmq.port", broker::port);
+        registry.add("spring.rabbitmq.username", broker::username);
+        registry.add("spring.rabbitmq.password", broker::password);
+        registry.add("spring.kafka.bootstrap-servers", () -> System.getProperty("spring.embedded.kafka.brokers"));
+        registry.add("pipelinelens.sensemaker.ingest.exchange", () -> infra.exchange);
+        registry.add("pipelinelens.sensemaker.ingest.queue", () -> infra.queue);
+        registry.add("pipelinelens.sensemaker.status.topic", () -> infra.topic);
+        registry.add("pipelinelens.sensemaker.cluster", () -> "test-cluster");
+        registry.add("otel.exporter.otlp.endpoint", infra.otlp::endpoint);
+        return infra;
+    }
+
+    @Override
+    public void close() {
+        otlp.close();
+        LocalRabbit.delete(List.of(queue, queue + ".dlq"), List.of(exchange, exchange + ".dlx"));
+        database.close();
+    }
+}
