@@ -288,7 +288,7 @@ class NotifierIT {
                 .isEqualTo("UP");
     }
 
-    // --- events as the sensemaker builds them (docs/WIRE-CONTRACT-DRAFT.md) ---
+    // --- events as the sensemaker builds them (docs/events.md) ---
 
     private static CloudEvent pipelineRunFinished(String run, String result) {
         return statusEvent(run, EventType.PIPELINERUN_FINISHED, result);
