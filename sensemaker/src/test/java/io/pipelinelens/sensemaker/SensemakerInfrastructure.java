@@ -4,6 +4,9 @@ import io.pipelinelens.testing.LocalPostgres;
 import io.pipelinelens.testing.LocalRabbit;
 import io.pipelinelens.testing.OtlpReceiver;
 import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -43,6 +46,27 @@ public final class SensemakerInfrastructure implements AutoCloseable {
         registry.add("pipelinelens.sensemaker.cluster", () -> "test-cluster");
         registry.add("otel.exporter.otlp.endpoint", infra.otlp::endpoint);
         return infra;
+    }
+
+    /**
+     * Closes this infrastructure when the application context that uses it is closed, after every
+     * bean that needs it: the application still writes to the database while it shuts down (the
+     * event publication registry does), and a JUnit {@code @AfterAll} would run before that.
+     * Declare it as a {@code static @Bean} of a test configuration.
+     */
+    public BeanFactoryPostProcessor closedAfterTheApplication() {
+        return beanFactory -> {
+            if (!(beanFactory instanceof DefaultListableBeanFactory registry)) {
+                throw new IllegalStateException("unexpected bean factory " + beanFactory.getClass());
+            }
+            String name = "sensemakerInfrastructureCloser";
+            // Registered before any other bean, so destroyed after all of them.
+            registry.registerSingleton(name, this);
+            registry.registerDisposableBean(name, this::close);
+            for (String dataSource : registry.getBeanNamesForType(DataSource.class, true, false)) {
+                registry.registerDependentBean(name, dataSource);
+            }
+        };
     }
 
     @Override

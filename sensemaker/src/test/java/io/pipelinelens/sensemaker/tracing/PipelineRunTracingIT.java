@@ -26,11 +26,13 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -58,9 +60,12 @@ class PipelineRunTracingIT {
         infra = SensemakerInfrastructure.create("tracing", registry);
     }
 
-    @AfterAll
-    static void cleanUp() {
-        infra.close();
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Infrastructure {
+        @Bean
+        static BeanFactoryPostProcessor closeInfrastructureAfterTheApplication() {
+            return infra.closedAfterTheApplication();
+        }
     }
 
     @Autowired

@@ -21,7 +21,10 @@ class IngestMessaging {
     Declarables ingestTopology(IngestProperties properties) {
         TopicExchange observations = new TopicExchange(properties.exchange(), true, false);
         FanoutExchange deadLetters = new FanoutExchange(properties.deadLetterExchange(), true, false);
-        QueueBuilder builder = QueueBuilder.durable(properties.queue()).deadLetterExchange(deadLetters.getName());
+        QueueBuilder builder = QueueBuilder.durable(properties.queue());
+        if (properties.brokerDeadLettering()) {
+            builder = builder.deadLetterExchange(deadLetters.getName());
+        }
         if (properties.queueType() == IngestProperties.QueueType.QUORUM) {
             builder = builder.quorum();
         }

@@ -11,6 +11,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param queueType {@code quorum} (replicated, RabbitMQ) or {@code classic} (for brokers without
  *     quorum queues, like the embedded one of the standalone mode)
  * @param concurrency consumers per replica
+ * @param brokerDeadLettering declare the queue with {@code x-dead-letter-exchange}, so that the
+ *     broker parks what the sensemaker rejects without a reason; off for brokers that do not know
+ *     the argument (the standalone mode's Qpid). Rejected messages are parked with their reason
+ *     by the sensemaker itself either way
  * @param redeliveryPause how long a consumer waits before handing back a message it could not
  *     store for a passing reason (the database is down), so redelivery does not spin
  */
@@ -20,6 +24,7 @@ public record IngestProperties(
         @DefaultValue("pipeline-lens.sensemaker.ingest") String queue,
         @DefaultValue("quorum") QueueType queueType,
         @DefaultValue("1") int concurrency,
+        @DefaultValue("true") boolean brokerDeadLettering,
         @DefaultValue("1s") java.time.Duration redeliveryPause) {
 
     public IngestProperties {

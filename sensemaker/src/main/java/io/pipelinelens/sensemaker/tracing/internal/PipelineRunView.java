@@ -69,11 +69,15 @@ record PipelineRunView(JsonNode run) {
     }
 
     /**
-     * A low-cardinality pipeline name: the Lighthouse job of its repository, else the referenced
-     * Pipeline, else the run's generateName — never the generated run name itself.
+     * A low-cardinality pipeline name: the Lighthouse job (or, for Jenkins X 2 runs, the context)
+     * of its repository, else the referenced Pipeline, else the run's generateName — never a name
+     * generated for this one run (jx 2 generates a Pipeline per run and names it like the run).
      */
     String pipeline() {
         String job = label(LIGHTHOUSE + "job");
+        if (job == null) {
+            job = label(LIGHTHOUSE + "context");
+        }
         String org = label(LIGHTHOUSE + "refs.org");
         String repo = label(LIGHTHOUSE + "refs.repo");
         if (job != null && org != null && repo != null) {
@@ -83,7 +87,7 @@ record PipelineRunView(JsonNode run) {
             return job;
         }
         String ref = run.path("spec").path("pipelineRef").path("name").asString(null);
-        if (ref != null && !ref.isBlank()) {
+        if (ref != null && !ref.isBlank() && !ref.equals(name())) {
             return ref;
         }
         String generateName = metadata().path("generateName").asString(null);

@@ -1,0 +1,185 @@
+package io.pipelinelens.sensemaker.tracing;
+
+import static io.pipelinelens.sensemaker.db.Tables.SPANS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.pipelinelens.sensemaker.Observations;
+import io.pipelinelens.sensemaker.SensemakerApplication;
+import io.pipelinelens.sensemaker.SensemakerInfrastructure;
+import io.pipelinelens.testing.OtlpReceiver;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.jooq.Record2;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A span counts as exported only once the collector accepted it: while the collector refuses, the
+ * span waits in PostgreSQL, across a restart of the application too, and it arrives exactly once
+ * when the collector is back.
+ */
+@EmbeddedKafka(partitions = 1)
+class SpanExportIT {
+
+    private static final String RUN = "tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private SensemakerInfrastructure infra;
+    private final Map<String, Supplier<Object>> properties = new LinkedHashMap<>();
+    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+    @BeforeEach
+    void infrastructure() {
+        infra = SensemakerInfrastructure.create("spanexport", (name, value) -> properties.put(name, value::get));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        contexts.forEach(ConfigurableApplicationContext::close);
+        infra.close();
+    }
+
+    @Test
+    void keepsASpanTheCollectorRefusedAndExportsItOnceTheCollectorIsBack() {
+        infra.otlp.refuse(503);
+        ConfigurableApplicationContext app = start();
+        String runUid = publishFinishedRun(app);
+
+        List<String> waiting = awaitSpansWaitingForExport(runUid);
+        assertThat(infra.otlp.spans()).isEmpty();
+
+        infra.otlp.accept();
+        awaitExported(runUid, waiting);
+    }
+
+    @Test
+    void aRestartLosesNoSpanThatWasWaitingForTheCollector() {
+        infra.otlp.refuse(503);
+        ConfigurableApplicationContext first = start();
+        String runUid = publishFinishedRun(first);
+        List<String> waiting = awaitSpansWaitingForExport(runUid);
+        first.close();
+
+        assertThat(exportedAt(runUid)).as("nothing was marked exported").allMatch(r -> r.value2() == null);
+        assertThat(infra.otlp.spans()).isEmpty();
+        infra.otlp.accept();
+        start();
+        awaitExported(runUid, waiting);
+    }
+
+    @Test
+    void exportsOverGrpcWhenConfiguredSo() {
+        try (GrpcOtlpReceiver grpc = GrpcOtlpReceiver.start()) {
+            properties.put("otel.exporter.otlp.protocol", () -> "grpc");
+            properties.put("otel.exporter.otlp.endpoint", grpc::endpoint);
+            ConfigurableApplicationContext app = start();
+            String runUid = publishFinishedRun(app);
+
+            await().atMost(WAIT)
+                    .untilAsserted(() ->
+                            assertThat(exportedAt(runUid)).isNotEmpty().allMatch(r -> r.value2() != null, "exported"));
+            List<String> stored =
+                    exportedAt(runUid).stream().map(Record2::value1).toList();
+            List<String> received = grpc.spans().stream()
+                    .filter(s -> runUid.equals(attribute(s, "cicd.pipeline.run.id")))
+                    .map(s -> HexFormat.of().formatHex(s.getSpanId().toByteArray()))
+                    .toList();
+            assertThat(received).containsExactlyInAnyOrderElementsOf(stored);
+            assertThat(infra.otlp.requests()).as("nothing went over OTLP/HTTP").isZero();
+            app.close();
+        }
+    }
+
+    private ConfigurableApplicationContext start() {
+        List<String> args = new ArrayList<>();
+        properties.forEach((name, value) -> args.add("--" + name + "=" + value.get()));
+        args.add("--server.port=0");
+        ConfigurableApplicationContext context =
+                new SpringApplicationBuilder(SensemakerApplication.class).run(args.toArray(String[]::new));
+        contexts.add(context);
+        return context;
+    }
+
+    /** Publishes a finished run under a fresh uid and returns the uid. */
+    private String publishFinishedRun(ConfigurableApplicationContext app) {
+        ObjectNode run = Observations.fixture(RUN);
+        String uid = UUID.randomUUID().toString();
+        ((ObjectNode) run.path("metadata")).put("uid", uid);
+        app.getBean(RabbitTemplate.class).send(infra.exchange, Observations.routingKey(run), Observations.applied(run));
+        return uid;
+    }
+
+    /** Waits until the run's spans are stored and the collector refused them at least once. */
+    private List<String> awaitSpansWaitingForExport(String runUid) {
+        int before = infra.otlp.requests();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(exportedAt(runUid)).isNotEmpty();
+            assertThat(infra.otlp.requests()).as("export attempts").isGreaterThan(before);
+        });
+        List<Record2<String, java.time.OffsetDateTime>> rows = exportedAt(runUid);
+        assertThat(rows).allMatch(r -> r.value2() == null, "not exported");
+        return rows.stream().map(Record2::value1).toList();
+    }
+
+    /** Waits until the collector has every span once and the database says they are exported. */
+    private void awaitExported(String runUid, List<String> spanIds) {
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(exportedAt(runUid))
+                        .hasSize(spanIds.size())
+                        .allMatch(r -> r.value2() != null, "exported"));
+        assertThat(received(runUid)).containsExactlyInAnyOrderElementsOf(spanIds);
+        // One more poll of the export job must not send them again.
+        int requests = infra.otlp.requests();
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(received(runUid)).as("each span arrives exactly once").containsExactlyInAnyOrderElementsOf(spanIds);
+        assertThat(infra.otlp.requests()).isEqualTo(requests);
+    }
+
+    private List<String> received(String runUid) {
+        return infra.otlp.spans().stream()
+                .map(OtlpReceiver.ReceivedSpan::span)
+                .filter(s -> runUid.equals(attribute(s, "cicd.pipeline.run.id")))
+                .map(s -> HexFormat.of().formatHex(s.getSpanId().toByteArray()))
+                .toList();
+    }
+
+    private static String attribute(Span span, String key) {
+        return span.getAttributesList().stream()
+                .filter(kv -> kv.getKey().equals(key))
+                .map(KeyValue::getValue)
+                .map(v -> v.getStringValue())
+                .findFirst()
+                .orElse(null);
+    }
+
+    /** The run's stored spans: span id and when it was exported (null while waiting). */
+    private List<Record2<String, java.time.OffsetDateTime>> exportedAt(String runUid) {
+        try (Connection connection = infra.database.connect()) {
+            return DSL.using(connection, SQLDialect.POSTGRES)
+                    .select(SPANS.SPAN_ID, SPANS.EXPORTED_AT)
+                    .from(SPANS)
+                    .where(DSL.condition("{0} ->> 'cicd.pipeline.run.id' = {1}", SPANS.ATTRIBUTES, DSL.val(runUid)))
+                    .fetch();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
