@@ -23,12 +23,12 @@ public record HarvesterProperties(
         Webhooks webhooks) {
 
     public HarvesterProperties {
-        cluster = hasText(cluster) ? cluster : "local";
+        cluster = hasText(cluster) ? cluster : "default";
         exchange = hasText(exchange) ? exchange : Channel.OBSERVATIONS.defaultName();
         kubernetes = kubernetes != null ? kubernetes : new Kubernetes(null, null, null);
         kinds = kinds != null ? List.copyOf(kinds) : Kind.defaults();
         trim = trim != null ? trim : new Trim(null, null, null);
-        buffer = buffer != null ? buffer : new Buffer(0, null, null);
+        buffer = buffer != null ? buffer : new Buffer(0, null, null, null);
         webhooks = webhooks != null ? webhooks : new Webhooks(null, null, null, null);
     }
 
@@ -120,15 +120,20 @@ public record HarvesterProperties(
 
     /**
      * The in-memory buffer that holds observations while the broker is away. {@code capacity} events
-     * at most (the oldest are dropped, then every informer re-lists); a failed send is retried every
-     * {@code retryInterval}; a send counts as failed when the broker has not confirmed it within
-     * {@code confirmTimeout}.
+     * at most; a failed send is retried every {@code retryInterval}; a send counts as failed when the
+     * broker has not confirmed it within {@code confirmTimeout}. When the buffer is full while the
+     * broker answers, the watchers wait for room (up to {@code confirmTimeout}); while it is away, a
+     * superseded state gives way first, then the oldest latest state (and every watcher republishes
+     * its current state once the broker has caught up); a deletion goes last, only when the buffer
+     * holds nothing else. An event no queue is bound for is retried for {@code unroutableGrace} per
+     * routing key (so nothing is lost while the consumer is still starting), then skipped and counted.
      */
-    public record Buffer(int capacity, Duration retryInterval, Duration confirmTimeout) {
+    public record Buffer(int capacity, Duration retryInterval, Duration confirmTimeout, Duration unroutableGrace) {
         public Buffer {
             capacity = capacity > 0 ? capacity : 10_000;
             retryInterval = retryInterval != null ? retryInterval : Duration.ofSeconds(2);
             confirmTimeout = confirmTimeout != null ? confirmTimeout : Duration.ofSeconds(10);
+            unroutableGrace = unroutableGrace != null ? unroutableGrace : Duration.ofMinutes(5);
         }
     }
 

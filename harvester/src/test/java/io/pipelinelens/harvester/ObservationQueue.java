@@ -95,6 +95,18 @@ public final class ObservationQueue implements AutoCloseable {
         return found;
     }
 
+    /** Messages waiting on the queue, as the broker counts them. */
+    public long messageCount() {
+        var info = admin.getQueueInfo(queue);
+        return info == null ? 0 : info.getMessageCount();
+    }
+
+    /** Removes every waiting message. */
+    public void purge() {
+        admin.purgeQueue(queue, false);
+        unclaimed.clear();
+    }
+
     /** Everything matching that arrives within {@code window} (to prove nothing more came). */
     public List<Received> drain(Predicate<Received> matching, Duration window) {
         return await(matching, Integer.MAX_VALUE, window);

@@ -64,7 +64,8 @@ public class ResourceEventFactory {
         }
         CloudEvent built = event.build();
         return new Built(
-                new Publication(built, ResourceEvents.routingKey(action, kindName), kind.key()), trimmed.trimmed());
+                new Publication(built, ResourceEvents.routingKey(action, kindName), kind.key(), text(metadata, "uid")),
+                trimmed.trimmed());
     }
 
     private ObjectNode parse(String objectJson) {

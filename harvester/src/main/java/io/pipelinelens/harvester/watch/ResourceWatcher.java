@@ -67,6 +67,12 @@ public class ResourceWatcher implements SmartLifecycle {
                 .filter(k -> !k.isEvent())
                 .map(HarvesterProperties.Kind::kind)
                 .collect(Collectors.toUnmodifiableSet());
+        // Registered up front so that every kind shows in Prometheus from the start, at zero.
+        for (HarvesterProperties.Kind kind : enabled) {
+            for (String counter : List.of("observed", "published", "failed", "trimmed")) {
+                meters.counter("pipelinelens.harvester." + counter, "kind", kind.key());
+            }
+        }
         this.kinds = enabled.stream()
                 .map(k -> new WatchedKind(
                         k, k.involvedObjectKinds().isEmpty() ? watchedKindNames : Set.copyOf(k.involvedObjectKinds())))
@@ -120,19 +126,33 @@ public class ResourceWatcher implements SmartLifecycle {
         return 100;
     }
 
-    /** Events were dropped: re-list everything so that the current state of every object is published. */
+    /**
+     * Events were dropped or skipped: republish the current state of every watched object. The
+     * informers' caches are that state (kept by list and watch, and re-listed by the informer itself
+     * whenever its watch breaks), so this costs the API server nothing, and unlike restarting the
+     * informers it leaves no window in which a deletion goes unseen.
+     */
     @EventListener
     public void resync(ResyncRequested request) {
         if (!running) {
             return;
         }
-        kinds.forEach(kind -> scheduler.execute(() -> {
-            if (kind.state == State.WATCHING) {
-                log.info("Re-listing {} after {} dropped events", kind.spec.key(), request.droppedEvents());
-                kind.close();
-                attempt(kind);
+        kinds.forEach(kind -> {
+            try {
+                scheduler.execute(() -> {
+                    if (kind.state == State.WATCHING) {
+                        int republished = kind.republish();
+                        log.info(
+                                "Republished the current state of {} {} objects after {} dropped or skipped events",
+                                republished,
+                                kind.spec.key(),
+                                request.droppedEvents());
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // shutting down
             }
-        }));
+        });
     }
 
     private void attempt(WatchedKind kind) {
@@ -183,6 +203,7 @@ public class ResourceWatcher implements SmartLifecycle {
         private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
         private volatile State state = State.STARTING;
         private volatile String reason;
+        private final Object observing = new Object();
 
         WatchedKind(HarvesterProperties.Kind spec, Set<String> involvedObjectKinds) {
             this.spec = spec;
@@ -230,6 +251,31 @@ public class ResourceWatcher implements SmartLifecycle {
             informers.clear();
         }
 
+        /**
+         * Submits every cached object as applied. Holding {@link #observing} keeps this from slipping
+         * an older state in after the handler has submitted a newer one: the informer updates its
+         * cache before it calls the handler, so what is read here is never older than what the
+         * handler has already submitted.
+         */
+        int republish() {
+            List<SharedIndexInformer<GenericKubernetesResource>> current;
+            synchronized (this) {
+                current = List.copyOf(informers);
+            }
+            int count = 0;
+            for (SharedIndexInformer<GenericKubernetesResource> informer : current) {
+                synchronized (observing) {
+                    for (GenericKubernetesResource resource :
+                            informer.getStore().list()) {
+                        if (observe(Action.APPLIED, resource)) {
+                            count++;
+                        }
+                    }
+                }
+            }
+            return count;
+        }
+
         void unavailable(Throwable error) {
             state = State.UNAVAILABLE;
             reason = Objects.requireNonNullElse(
@@ -262,10 +308,17 @@ public class ResourceWatcher implements SmartLifecycle {
             observe(Action.DELETED, resource);
         }
 
-        private void observe(Action action, GenericKubernetesResource resource) {
+        /** Submits one observation; false when it is filtered out or cannot be turned into an event. */
+        private boolean observe(Action action, GenericKubernetesResource resource) {
             if (spec.isEvent() && !involvedObjectKinds.contains(involvedObjectKind(resource))) {
-                return;
+                return false;
             }
+            synchronized (observing) {
+                return submit(action, resource);
+            }
+        }
+
+        private boolean submit(Action action, GenericKubernetesResource resource) {
             meters.counter("pipelinelens.harvester.observed", "kind", spec.key())
                     .increment();
             try {
@@ -279,6 +332,7 @@ public class ResourceWatcher implements SmartLifecycle {
                             built.publication().event().getSubject());
                 }
                 observations.submit(built.publication());
+                return true;
             } catch (RuntimeException e) {
                 meters.counter("pipelinelens.harvester.failed", "kind", spec.key())
                         .increment();
@@ -287,6 +341,7 @@ public class ResourceWatcher implements SmartLifecycle {
                         spec.key(),
                         resource.getMetadata().getName(),
                         e);
+                return false;
             }
         }
 

@@ -60,6 +60,11 @@ class WebhookController {
                 .build();
         this.events = new WebhookEventFactory(json, Clock.systemUTC());
         this.maxBodySize = config.maxBodySize().toBytes();
+        for (Provider provider : Provider.values()) {
+            for (String counter : java.util.List.of("observed", "published", "failed")) {
+                meters.counter("pipelinelens.harvester." + counter, "kind", provider.word());
+            }
+        }
     }
 
     @PostMapping("/github")
@@ -97,6 +102,19 @@ class WebhookController {
             return received.refusal();
         }
         String type = payloadType == null ? "" : payloadType.trim().toLowerCase(Locale.ROOT);
+        if (type.isEmpty()) {
+            // The catalog requires payloadType for Lighthouse. Lighthouse always sends the header; a
+            // relay that strips it is still understood when the body is plainly a go-scm webhook,
+            // which always names its Repo as an object (an activity record's repo is a string).
+            JsonNode repo = WebhookEventFactory.field(received.payload(), "repo");
+            if (repo == null || !repo.isObject()) {
+                return refuse(
+                        HttpStatus.BAD_REQUEST,
+                        "X-Lighthouse-Payload-Type is missing and the body is not a go-scm webhook (no Repo object):"
+                                + " send X-Lighthouse-Payload-Type: webhook or activity");
+            }
+            type = "webhook";
+        }
         if (!type.equals("webhook") && !type.equals("activity")) {
             return refuse(HttpStatus.BAD_REQUEST, "X-Lighthouse-Payload-Type must be webhook or activity");
         }
