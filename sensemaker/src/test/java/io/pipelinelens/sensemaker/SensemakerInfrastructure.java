@@ -45,6 +45,11 @@ public final class SensemakerInfrastructure implements AutoCloseable {
         registry.add("pipelinelens.sensemaker.status.topic", () -> infra.topic);
         registry.add("pipelinelens.sensemaker.cluster", () -> "test-cluster");
         registry.add("otel.exporter.otlp.endpoint", infra.otlp::endpoint);
+        // Fast assembly: the scenarios here publish everything at once.
+        registry.add("pipelinelens.sensemaker.tracing.settle", () -> "300ms");
+        registry.add("pipelinelens.sensemaker.tracing.pending-timeout", () -> "2s");
+        registry.add("pipelinelens.sensemaker.tracing.root-grace", () -> "500ms");
+        registry.add("pipelinelens.sensemaker.tracing.tick", () -> "100ms");
         return infra;
     }
 

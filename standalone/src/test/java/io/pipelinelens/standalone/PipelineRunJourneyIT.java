@@ -19,6 +19,7 @@ import io.pipelinelens.standalone.infrastructure.SimulatedCluster;
 import io.pipelinelens.standalone.launcher.PlatformLauncher;
 import io.pipelinelens.standalone.launcher.PlatformSettings;
 import io.pipelinelens.standalone.launcher.RunningPlatform;
+import io.pipelinelens.standalone.launcher.Service;
 import io.pipelinelens.testing.Fixtures;
 import io.pipelinelens.testing.HttpSink;
 import io.pipelinelens.testing.LocalPostgres;
@@ -114,7 +115,13 @@ class PipelineRunJourneyIT {
                 "github-secret",
                 "lighthouse-secret",
                 PlatformSettings.Ports.random(),
-                Map.of()));
+                // The run's LighthouseJob is not part of this journey: stop waiting for it soon.
+                Map.of(
+                        Service.SENSEMAKER,
+                        Map.of(
+                                "pipelinelens.sensemaker.tracing.pending-timeout", "3s",
+                                "pipelinelens.sensemaker.tracing.settle", "500ms",
+                                "pipelinelens.sensemaker.tracing.tick", "100ms"))));
     }
 
     @AfterAll
@@ -283,6 +290,7 @@ class PipelineRunJourneyIT {
             found.clear();
             otlp.spans().stream()
                     .map(OtlpReceiver.ReceivedSpan::span)
+                    .filter(s -> s.getName().startsWith("RUN "))
                     .filter(s -> uid.equals(attributes(s).get("cicd.pipeline.run.id")))
                     .forEach(found::add);
             assertThat(found).isNotEmpty();

@@ -9,6 +9,7 @@ import io.pipelinelens.sensemaker.db.tables.PipelineRuns;
 import io.pipelinelens.sensemaker.db.tables.ReceivedEvents;
 import io.pipelinelens.sensemaker.db.tables.ResourceSnapshots;
 import io.pipelinelens.sensemaker.db.tables.Spans;
+import io.pipelinelens.sensemaker.db.tables.TraceNodes;
 
 import java.util.Arrays;
 import java.util.List;
@@ -58,6 +59,11 @@ public class DefaultSchema extends SchemaImpl {
     public final Spans SPANS = Spans.SPANS;
 
     /**
+     * The table <code>trace_nodes</code>.
+     */
+    public final TraceNodes TRACE_NODES = TraceNodes.TRACE_NODES;
+
+    /**
      * No further instances allowed
      */
     private DefaultSchema() {
@@ -77,7 +83,8 @@ public class DefaultSchema extends SchemaImpl {
             PipelineRuns.PIPELINE_RUNS,
             ReceivedEvents.RECEIVED_EVENTS,
             ResourceSnapshots.RESOURCE_SNAPSHOTS,
-            Spans.SPANS
+            Spans.SPANS,
+            TraceNodes.TRACE_NODES
         );
     }
 }

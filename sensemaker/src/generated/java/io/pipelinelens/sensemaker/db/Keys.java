@@ -9,11 +9,13 @@ import io.pipelinelens.sensemaker.db.tables.PipelineRuns;
 import io.pipelinelens.sensemaker.db.tables.ReceivedEvents;
 import io.pipelinelens.sensemaker.db.tables.ResourceSnapshots;
 import io.pipelinelens.sensemaker.db.tables.Spans;
+import io.pipelinelens.sensemaker.db.tables.TraceNodes;
 import io.pipelinelens.sensemaker.db.tables.records.GitWebhooksRecord;
 import io.pipelinelens.sensemaker.db.tables.records.PipelineRunsRecord;
 import io.pipelinelens.sensemaker.db.tables.records.ReceivedEventsRecord;
 import io.pipelinelens.sensemaker.db.tables.records.ResourceSnapshotsRecord;
 import io.pipelinelens.sensemaker.db.tables.records.SpansRecord;
+import io.pipelinelens.sensemaker.db.tables.records.TraceNodesRecord;
 
 import org.jooq.TableField;
 import org.jooq.UniqueKey;
@@ -37,4 +39,5 @@ public class Keys {
     public static final UniqueKey<ReceivedEventsRecord> RECEIVED_EVENTS_PKEY = Internal.createUniqueKey(ReceivedEvents.RECEIVED_EVENTS, DSL.name("received_events_pkey"), new TableField[] { ReceivedEvents.RECEIVED_EVENTS.ID }, true);
     public static final UniqueKey<ResourceSnapshotsRecord> RESOURCE_SNAPSHOTS_PKEY = Internal.createUniqueKey(ResourceSnapshots.RESOURCE_SNAPSHOTS, DSL.name("resource_snapshots_pkey"), new TableField[] { ResourceSnapshots.RESOURCE_SNAPSHOTS.UID }, true);
     public static final UniqueKey<SpansRecord> SPANS_PKEY = Internal.createUniqueKey(Spans.SPANS, DSL.name("spans_pkey"), new TableField[] { Spans.SPANS.SPAN_ID }, true);
+    public static final UniqueKey<TraceNodesRecord> TRACE_NODES_PKEY = Internal.createUniqueKey(TraceNodes.TRACE_NODES, DSL.name("trace_nodes_pkey"), new TableField[] { TraceNodes.TRACE_NODES.UID }, true);
 }

@@ -9,6 +9,7 @@ import io.pipelinelens.sensemaker.db.tables.PipelineRuns;
 import io.pipelinelens.sensemaker.db.tables.ReceivedEvents;
 import io.pipelinelens.sensemaker.db.tables.ResourceSnapshots;
 import io.pipelinelens.sensemaker.db.tables.Spans;
+import io.pipelinelens.sensemaker.db.tables.TraceNodes;
 
 
 /**
@@ -41,4 +42,9 @@ public class Tables {
      * The table <code>spans</code>.
      */
     public static final Spans SPANS = Spans.SPANS;
+
+    /**
+     * The table <code>trace_nodes</code>.
+     */
+    public static final TraceNodes TRACE_NODES = TraceNodes.TRACE_NODES;
 }

@@ -154,7 +154,11 @@ class GeneratedSchemaIT {
             differences.add("primary key of " + table + " is " + actualKey + " but is generated as " + generatedKey);
         }
         Set<String> generatedIndexes = names(generated.getIndexes());
+        Set<String> columns =
+                java.util.Arrays.stream(actual.fields()).map(f -> f.getName()).collect(Collectors.toSet());
         Set<String> actualIndexes = actual.getIndexes().stream()
+                // jOOQ's code generator cannot represent an index on an expression and leaves it out.
+                .filter(index -> index.getFields().stream().allMatch(f -> columns.contains(f.getName())))
                 .map(Index::getName)
                 // jOOQ's generated indexes leave out the ones that back a primary key.
                 .filter(name -> !name.equals(table + "_pkey"))

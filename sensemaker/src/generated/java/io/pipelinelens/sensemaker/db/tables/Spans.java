@@ -116,6 +116,16 @@ public class Spans extends TableImpl<SpansRecord> {
      */
     public final TableField<SpansRecord, OffsetDateTime> CREATED_AT = createField(DSL.name("created_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6).nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.TIMESTAMPWITHTIMEZONE)), this, "");
 
+    /**
+     * The column <code>spans.events</code>.
+     */
+    public final TableField<SpansRecord, JSONB> EVENTS = createField(DSL.name("events"), SQLDataType.JSONB.nullable(false).defaultValue(DSL.field(DSL.raw("'[]'::jsonb"), SQLDataType.JSONB)), this, "");
+
+    /**
+     * The column <code>spans.links</code>.
+     */
+    public final TableField<SpansRecord, JSONB> LINKS = createField(DSL.name("links"), SQLDataType.JSONB.nullable(false).defaultValue(DSL.field(DSL.raw("'[]'::jsonb"), SQLDataType.JSONB)), this, "");
+
     private Spans(Name alias, Table<SpansRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

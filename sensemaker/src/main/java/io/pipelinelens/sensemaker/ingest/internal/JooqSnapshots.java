@@ -5,8 +5,11 @@ import static io.pipelinelens.sensemaker.db.Tables.RESOURCE_SNAPSHOTS;
 import io.pipelinelens.sensemaker.db.tables.records.ResourceSnapshotsRecord;
 import io.pipelinelens.sensemaker.ingest.Snapshot;
 import io.pipelinelens.sensemaker.ingest.Snapshots;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -39,6 +42,30 @@ class JooqSnapshots implements Snapshots {
                 .limit(1)
                 .fetchOptional()
                 .map(this::toSnapshot);
+    }
+
+    @Override
+    public Optional<Snapshot> byLabels(String kind, String namespace, Map<String, String> labels) {
+        return db.selectFrom(RESOURCE_SNAPSHOTS)
+                .where(RESOURCE_SNAPSHOTS.KIND.eq(kind))
+                .and(RESOURCE_SNAPSHOTS.NAMESPACE.eq(namespace))
+                .and(DSL.condition(
+                        "{0} -> 'metadata' -> 'labels' @> {1}::jsonb",
+                        RESOURCE_SNAPSHOTS.BODY, DSL.val(json.writeValueAsString(labels))))
+                .orderBy(RESOURCE_SNAPSHOTS.OBSERVED_AT.desc())
+                .limit(1)
+                .fetchOptional()
+                .map(this::toSnapshot);
+    }
+
+    @Override
+    public List<Snapshot> eventsAbout(String uid) {
+        return db.selectFrom(RESOURCE_SNAPSHOTS)
+                .where(RESOURCE_SNAPSHOTS.KIND.eq("Event"))
+                .and(DSL.field("{0} -> 'involvedObject' ->> 'uid'", String.class, RESOURCE_SNAPSHOTS.BODY)
+                        .eq(uid))
+                .orderBy(RESOURCE_SNAPSHOTS.UID)
+                .fetch(this::toSnapshot);
     }
 
     private Snapshot toSnapshot(ResourceSnapshotsRecord r) {

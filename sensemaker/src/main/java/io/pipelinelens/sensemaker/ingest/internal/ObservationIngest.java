@@ -5,6 +5,7 @@ import static io.pipelinelens.sensemaker.db.Tables.RECEIVED_EVENTS;
 import static io.pipelinelens.sensemaker.db.Tables.RESOURCE_SNAPSHOTS;
 
 import io.pipelinelens.contracts.EventType;
+import io.pipelinelens.sensemaker.ingest.GitWebhookReceived;
 import io.pipelinelens.sensemaker.ingest.ResourceObserved;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -72,6 +73,8 @@ class ObservationIngest {
                 .set(GIT_WEBHOOKS.RECEIVED_AT, observation.time().atOffset(ZoneOffset.UTC))
                 .onConflictDoNothing()
                 .execute();
+        events.publishEvent(new GitWebhookReceived(
+                observation.id(), text(data, "provider", "unknown"), text(data, "kind", "unknown")));
     }
 
     private void storeSnapshot(Observation observation) {

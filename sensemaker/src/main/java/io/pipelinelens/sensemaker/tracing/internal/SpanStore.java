@@ -19,6 +19,8 @@ import tools.jackson.databind.json.JsonMapper;
 class SpanStore {
 
     private static final TypeReference<LinkedHashMap<String, Object>> ATTRIBUTES = new TypeReference<>() {};
+    private static final TypeReference<List<SpanRecord.Event>> EVENTS = new TypeReference<>() {};
+    private static final TypeReference<List<SpanRecord.Link>> LINKS = new TypeReference<>() {};
 
     private final DSLContext db;
     private final JsonMapper json;
@@ -41,6 +43,8 @@ class SpanStore {
                         .set(SPANS.ATTRIBUTES, JSONB.valueOf(json.writeValueAsString(span.attributes())))
                         .set(SPANS.STATUS_CODE, span.status().name())
                         .set(SPANS.STATUS_MESSAGE, span.statusMessage())
+                        .set(SPANS.EVENTS, JSONB.valueOf(json.writeValueAsString(span.events())))
+                        .set(SPANS.LINKS, JSONB.valueOf(json.writeValueAsString(span.links())))
                         .onConflictDoNothing()
                         .execute()
                 == 1;
@@ -79,6 +83,8 @@ class SpanStore {
                 r.getEndEpochNanos(),
                 attributes,
                 SpanRecord.Status.valueOf(r.getStatusCode()),
-                r.getStatusMessage());
+                r.getStatusMessage(),
+                json.readValue(r.getEvents().data(), EVENTS),
+                json.readValue(r.getLinks().data(), LINKS));
     }
 }

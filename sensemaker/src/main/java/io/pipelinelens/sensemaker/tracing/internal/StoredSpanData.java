@@ -64,8 +64,12 @@ record StoredSpanData(SpanRecord span, Resource resource, InstrumentationScopeIn
 
     @Override
     public Attributes getAttributes() {
+        return attributes(span.attributes());
+    }
+
+    private static Attributes attributes(Map<String, Object> values) {
         AttributesBuilder builder = Attributes.builder();
-        for (Map.Entry<String, Object> e : span.attributes().entrySet()) {
+        for (Map.Entry<String, Object> e : values.entrySet()) {
             switch (e.getValue()) {
                 case Boolean b -> builder.put(AttributeKey.booleanKey(e.getKey()), b);
                 case Integer i -> builder.put(AttributeKey.longKey(e.getKey()), i.longValue());
@@ -81,12 +85,18 @@ record StoredSpanData(SpanRecord span, Resource resource, InstrumentationScopeIn
 
     @Override
     public List<EventData> getEvents() {
-        return List.of();
+        return span.events().stream()
+                .<EventData>map(e -> EventData.create(e.epochNanos(), e.name(), attributes(e.attributes())))
+                .toList();
     }
 
     @Override
     public List<LinkData> getLinks() {
-        return List.of();
+        return span.links().stream()
+                .<LinkData>map(l -> LinkData.create(
+                        SpanContext.create(l.traceId(), l.spanId(), TraceFlags.getSampled(), TraceState.getDefault()),
+                        attributes(l.attributes())))
+                .toList();
     }
 
     @Override
@@ -101,12 +111,12 @@ record StoredSpanData(SpanRecord span, Resource resource, InstrumentationScopeIn
 
     @Override
     public int getTotalRecordedEvents() {
-        return 0;
+        return span.events().size();
     }
 
     @Override
     public int getTotalRecordedLinks() {
-        return 0;
+        return span.links().size();
     }
 
     @Override

@@ -34,6 +34,11 @@ final class TraceIds {
         return "git-event:" + guid;
     }
 
+    /** Root key of a Tekton Triggers event. */
+    static String triggersRoot(String eventId) {
+        return "triggers:" + eventId;
+    }
+
     /** Root key of a trace that starts at a resource with no findable parent. */
     static String resourceRoot(String uid) {
         return "resource:" + uid;

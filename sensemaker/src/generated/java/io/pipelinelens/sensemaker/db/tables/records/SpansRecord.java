@@ -189,6 +189,34 @@ public class SpansRecord extends UpdatableRecordImpl<SpansRecord> {
         return (OffsetDateTime) get(11);
     }
 
+    /**
+     * Setter for <code>spans.events</code>.
+     */
+    public void setEvents(JSONB value) {
+        set(12, value);
+    }
+
+    /**
+     * Getter for <code>spans.events</code>.
+     */
+    public JSONB getEvents() {
+        return (JSONB) get(12);
+    }
+
+    /**
+     * Setter for <code>spans.links</code>.
+     */
+    public void setLinks(JSONB value) {
+        set(13, value);
+    }
+
+    /**
+     * Getter for <code>spans.links</code>.
+     */
+    public JSONB getLinks() {
+        return (JSONB) get(13);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -212,7 +240,7 @@ public class SpansRecord extends UpdatableRecordImpl<SpansRecord> {
     /**
      * Create a detached, initialised SpansRecord
      */
-    public SpansRecord(String spanId, String traceId, String parentSpanId, String name, String kind, Long startEpochNanos, Long endEpochNanos, JSONB attributes, String statusCode, String statusMessage, OffsetDateTime exportedAt, OffsetDateTime createdAt) {
+    public SpansRecord(String spanId, String traceId, String parentSpanId, String name, String kind, Long startEpochNanos, Long endEpochNanos, JSONB attributes, String statusCode, String statusMessage, OffsetDateTime exportedAt, OffsetDateTime createdAt, JSONB events, JSONB links) {
         super(Spans.SPANS);
 
         setSpanId(spanId);
@@ -227,6 +255,8 @@ public class SpansRecord extends UpdatableRecordImpl<SpansRecord> {
         setStatusMessage(statusMessage);
         setExportedAt(exportedAt);
         setCreatedAt(createdAt);
+        setEvents(events);
+        setLinks(links);
         resetTouchedOnNotNull();
     }
 }

@@ -1,0 +1,229 @@
+package io.pipelinelens.sensemaker.tracing.internal;
+
+import static io.pipelinelens.sensemaker.db.Tables.TRACE_NODES;
+
+import io.pipelinelens.sensemaker.db.tables.records.TraceNodesRecord;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+
+/** The nodes of all traces in PostgreSQL; every method runs in the caller's transaction. */
+@Repository
+class TraceGraph {
+
+    private final DSLContext db;
+
+    TraceGraph(DSLContext db) {
+        this.db = db;
+    }
+
+    /** Creates the node if it is new and locks it; updates what its latest state says. */
+    TraceNode upsertAndLock(NodeFacts facts, Duration settle) {
+        OffsetDateTime settlesAt = OffsetDateTime.now().plus(settle);
+        db.insertInto(TRACE_NODES)
+                .set(TRACE_NODES.UID, facts.uid())
+                .set(TRACE_NODES.KIND, facts.kind())
+                .set(TRACE_NODES.NAMESPACE, facts.namespace())
+                .set(TRACE_NODES.NAME, facts.name())
+                .set(TRACE_NODES.STATE, TraceNode.State.PENDING.column())
+                .set(TRACE_NODES.SPAN_ID, facts.spanId())
+                .set(TRACE_NODES.KEYS, facts.keys().toArray(String[]::new))
+                .set(TRACE_NODES.FALLBACK_ROOT, facts.fallbackRootKey())
+                .set(TRACE_NODES.TERMINAL, facts.terminal())
+                .set(TRACE_NODES.SETTLES_AT, settlesAt)
+                .onConflict(TRACE_NODES.UID)
+                .doUpdate()
+                .set(TRACE_NODES.KEYS, facts.keys().toArray(String[]::new))
+                .set(TRACE_NODES.FALLBACK_ROOT, facts.fallbackRootKey())
+                .set(TRACE_NODES.TERMINAL, facts.terminal())
+                .set(TRACE_NODES.SETTLES_AT, settlesAt)
+                .where(TRACE_NODES.RECORDED.isFalse())
+                .execute();
+        return lock(facts.uid()).orElseThrow();
+    }
+
+    /** Creates a synthesized root (a git event) unless it exists. */
+    TraceNode ensureRoot(NodeFacts root, Duration settle) {
+        db.insertInto(TRACE_NODES)
+                .set(TRACE_NODES.UID, root.uid())
+                .set(TRACE_NODES.KIND, root.kind())
+                .set(TRACE_NODES.NAME, root.name())
+                .set(TRACE_NODES.STATE, TraceNode.State.ROOT.column())
+                .set(TRACE_NODES.TRACE_ID, TraceIds.traceId(root.ownRootKey()))
+                .set(TRACE_NODES.SPAN_ID, root.spanId())
+                .set(TRACE_NODES.KEYS, new String[] {NodeFacts.uidKey(root.uid())})
+                .set(TRACE_NODES.SETTLES_AT, OffsetDateTime.now().plus(settle))
+                .onConflictDoNothing()
+                .execute();
+        return find(root.uid()).orElseThrow();
+    }
+
+    Optional<TraceNode> lock(String uid) {
+        return db.selectFrom(TRACE_NODES)
+                .where(TRACE_NODES.UID.eq(uid))
+                .forUpdate()
+                .fetchOptional()
+                .map(TraceGraph::toNode);
+    }
+
+    Optional<TraceNode> find(String uid) {
+        return db.selectFrom(TRACE_NODES)
+                .where(TRACE_NODES.UID.eq(uid))
+                .fetchOptional()
+                .map(TraceGraph::toNode);
+    }
+
+    /** A node other than {@code self} that publishes the key. */
+    Optional<TraceNode> findByKey(String key, String self) {
+        return db.selectFrom(TRACE_NODES)
+                .where(DSL.condition("{0} @> array[{1}]::text[]", TRACE_NODES.KEYS, DSL.val(key)))
+                .and(TRACE_NODES.UID.ne(self))
+                .orderBy(TRACE_NODES.FIRST_SEEN_AT, TRACE_NODES.UID)
+                .limit(1)
+                .fetchOptional()
+                .map(TraceGraph::toNode);
+    }
+
+    void attach(String uid, TraceNode parent) {
+        db.update(TRACE_NODES)
+                .set(TRACE_NODES.STATE, TraceNode.State.ATTACHED.column())
+                .set(TRACE_NODES.PARENT_UID, parent.uid())
+                .set(TRACE_NODES.PARENT_SPAN_ID, parent.spanId())
+                .set(TRACE_NODES.TRACE_ID, parent.traceId())
+                .set(TRACE_NODES.WAITING_FOR, new String[0])
+                .where(TRACE_NODES.UID.eq(uid))
+                .execute();
+    }
+
+    void makeRoot(String uid, String traceId) {
+        db.update(TRACE_NODES)
+                .set(TRACE_NODES.STATE, TraceNode.State.ROOT.column())
+                .set(TRACE_NODES.TRACE_ID, traceId)
+                .set(TRACE_NODES.PARENT_UID, (String) null)
+                .set(TRACE_NODES.PARENT_SPAN_ID, (String) null)
+                .set(TRACE_NODES.WAITING_FOR, new String[0])
+                .where(TRACE_NODES.UID.eq(uid))
+                .execute();
+    }
+
+    void waitFor(String uid, List<String> keys) {
+        db.update(TRACE_NODES)
+                .set(TRACE_NODES.STATE, TraceNode.State.PENDING.column())
+                .set(TRACE_NODES.WAITING_FOR, keys.toArray(String[]::new))
+                .where(TRACE_NODES.UID.eq(uid))
+                .execute();
+    }
+
+    /** Gives every descendant without a trace the trace of its ancestor. */
+    void propagateTrace(String uid, String traceId) {
+        db.execute("""
+                with recursive descendants(uid) as (
+                    select uid from trace_nodes where parent_uid = {0}
+                    union
+                    select n.uid from trace_nodes n join descendants d on n.parent_uid = d.uid
+                )
+                update trace_nodes set trace_id = {1}
+                where uid in (select uid from descendants) and trace_id is null
+                """, DSL.val(uid), DSL.val(traceId));
+    }
+
+    /** Pending nodes that wait for any of the keys. */
+    List<String> waitingFor(List<String> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return db.select(TRACE_NODES.UID)
+                .from(TRACE_NODES)
+                .where(TRACE_NODES.STATE.eq(TraceNode.State.PENDING.column()))
+                .and(DSL.condition("{0} && {1}::text[]", TRACE_NODES.WAITING_FOR, DSL.val(keys.toArray(String[]::new))))
+                .orderBy(TRACE_NODES.UID)
+                .fetch(TRACE_NODES.UID);
+    }
+
+    /** Pending nodes first seen before the given time, locked, skipping those others hold. */
+    List<TraceNode> lockPending(int limit) {
+        return db.selectFrom(TRACE_NODES)
+                .where(TRACE_NODES.STATE.eq(TraceNode.State.PENDING.column()))
+                .orderBy(TRACE_NODES.FIRST_SEEN_AT)
+                .limit(limit)
+                .forUpdate()
+                .skipLocked()
+                .fetch(TraceGraph::toNode);
+    }
+
+    /** Finished resource nodes with a trace whose settle time passed, locked. */
+    List<TraceNode> lockSettled(int limit) {
+        return db.selectFrom(TRACE_NODES)
+                .where(TRACE_NODES.RECORDED.isFalse())
+                .and(TRACE_NODES.TERMINAL.isTrue())
+                .and(TRACE_NODES.TRACE_ID.isNotNull())
+                .and(TRACE_NODES.SETTLES_AT.le(OffsetDateTime.now()))
+                .orderBy(TRACE_NODES.SETTLES_AT)
+                .limit(limit)
+                .forUpdate()
+                .skipLocked()
+                .fetch(TraceGraph::toNode);
+    }
+
+    /**
+     * Synthesized roots (git events) not yet recorded whose descendants are all recorded and have
+     * been quiet for the grace period, locked.
+     */
+    List<TraceNode> lockClosableRoots(Duration grace, int limit) {
+        return db.selectFrom(TRACE_NODES)
+                .where(TRACE_NODES.RECORDED.isFalse())
+                .and(TRACE_NODES.KIND.in("GitEvent", "TriggersEvent"))
+                .and(DSL.condition("""
+                        exists (select 1 from trace_nodes c where c.trace_id = {0} and c.uid <> {1})
+                        and not exists (select 1 from trace_nodes c
+                                        where c.trace_id = {0} and c.uid <> {1} and not c.recorded)
+                        and (select max(c.settles_at) from trace_nodes c where c.trace_id = {0} and c.uid <> {1})
+                            <= now() - ({2} * interval '1 millisecond')
+                        """, TRACE_NODES.TRACE_ID, TRACE_NODES.UID, DSL.val(grace.toMillis())))
+                .limit(limit)
+                .forUpdate()
+                .skipLocked()
+                .fetch(TraceGraph::toNode);
+    }
+
+    /** Keeps the node from being recorded until details stop arriving. */
+    void postpone(String uid, Duration settle) {
+        db.update(TRACE_NODES)
+                .set(TRACE_NODES.SETTLES_AT, OffsetDateTime.now().plus(settle))
+                .where(TRACE_NODES.UID.eq(uid))
+                .and(TRACE_NODES.RECORDED.isFalse())
+                .execute();
+    }
+
+    void markRecorded(String uid) {
+        db.update(TRACE_NODES)
+                .set(TRACE_NODES.RECORDED, true)
+                .where(TRACE_NODES.UID.eq(uid))
+                .execute();
+    }
+
+    private static TraceNode toNode(TraceNodesRecord r) {
+        return new TraceNode(
+                r.getUid(),
+                r.getKind(),
+                r.getNamespace(),
+                r.getName(),
+                TraceNode.State.valueOf(r.getState().toUpperCase(Locale.ROOT)),
+                r.getTraceId(),
+                r.getSpanId(),
+                r.getParentUid(),
+                r.getParentSpanId(),
+                Arrays.asList(r.getWaitingFor()),
+                Arrays.asList(r.getKeys()),
+                r.getFallbackRoot(),
+                r.getTerminal(),
+                r.getRecorded(),
+                r.getFirstSeenAt());
+    }
+}
