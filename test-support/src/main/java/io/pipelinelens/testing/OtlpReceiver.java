@@ -24,8 +24,8 @@ import java.util.zip.GZIPInputStream;
  */
 public final class OtlpReceiver implements AutoCloseable {
 
-    /** A received span with the resource attributes it was sent under. */
-    public record ReceivedSpan(ResourceSpans resource, Span span) {}
+    /** A received span with the resource attributes it was sent under, and when it arrived. */
+    public record ReceivedSpan(ResourceSpans resource, Span span, java.time.Instant receivedAt) {}
 
     private final HttpServer server;
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
@@ -124,10 +124,11 @@ public final class OtlpReceiver implements AutoCloseable {
             }
             ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body);
             List<ReceivedSpan> received = new ArrayList<>();
+            java.time.Instant now = java.time.Instant.now();
             for (ResourceSpans rs : request.getResourceSpansList()) {
                 for (ScopeSpans ss : rs.getScopeSpansList()) {
                     for (Span span : ss.getSpansList()) {
-                        received.add(new ReceivedSpan(rs, span));
+                        received.add(new ReceivedSpan(rs, span, now));
                     }
                 }
             }
