@@ -4,9 +4,12 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.jackson.JsonFormat;
+import io.pipelinelens.contracts.EventType;
 import io.pipelinelens.contracts.ResourceEvents;
+import io.pipelinelens.contracts.WebhookEvents;
 import io.pipelinelens.testing.Fixtures;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
@@ -29,6 +32,11 @@ public final class Observations {
     }
 
     public static Message message(ResourceEvents.Action action, JsonNode object) {
+        return message(action, object, OffsetDateTime.now());
+    }
+
+    /** An observation made at the given time (the harvester's CloudEvent {@code time}). */
+    public static Message message(ResourceEvents.Action action, JsonNode object, OffsetDateTime time) {
         JsonNode metadata = object.path("metadata");
         String apiVersion = object.path("apiVersion").asString();
         String kind = object.path("kind").asString();
@@ -44,7 +52,7 @@ public final class Observations {
                         kind,
                         metadata.path("namespace").asString(null),
                         metadata.path("name").asString()))
-                .withTime(OffsetDateTime.now())
+                .withTime(time)
                 .withDataContentType("application/json")
                 .withData(object.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .build();
@@ -53,6 +61,35 @@ public final class Observations {
                         .resolveFormat(JsonFormat.CONTENT_TYPE)
                         .serialize(event),
                 event.getId());
+    }
+
+    /**
+     * A GitHub delivery as the harvester forwards it: the delivery GUID is the event id (and the
+     * {@code event-GUID} label Lighthouse puts on the jobs it starts).
+     */
+    public static Message gitHubWebhook(String deliveryGuid, String kind, JsonNode payload, OffsetDateTime receivedAt) {
+        ObjectNode data =
+                tools.jackson.databind.json.JsonMapper.builder().build().createObjectNode();
+        data.put("provider", "github").put("kind", kind).put("deliveryId", deliveryGuid);
+        data.set("payload", payload);
+        CloudEvent event = CloudEventBuilder.v1()
+                .withId(WebhookEvents.id(deliveryGuid, payload.toString().getBytes(StandardCharsets.UTF_8)))
+                .withSource(URI.create(WebhookEvents.source(WebhookEvents.Provider.GITHUB)))
+                .withType(EventType.GIT_WEBHOOK_RECEIVED.type())
+                .withSubject(payload.path("repository").path("full_name").asString(null))
+                .withTime(receivedAt)
+                .withDataContentType("application/json")
+                .withData(data.toString().getBytes(StandardCharsets.UTF_8))
+                .build();
+        return raw(
+                EventFormatProvider.getInstance()
+                        .resolveFormat(JsonFormat.CONTENT_TYPE)
+                        .serialize(event),
+                event.getId());
+    }
+
+    public static String gitHubRoutingKey(String kind) {
+        return WebhookEvents.routingKey(WebhookEvents.Provider.GITHUB, kind);
     }
 
     public static Message raw(byte[] body, String messageId) {

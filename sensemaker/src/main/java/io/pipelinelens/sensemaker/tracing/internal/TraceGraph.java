@@ -133,6 +133,32 @@ class TraceGraph {
                 """, DSL.val(uid), DSL.val(traceId));
     }
 
+    /**
+     * Gives the trace of its parent to every attached node that has none yet. Listeners run
+     * concurrently: a child can attach to a parent that has no trace while the parent's own
+     * transaction, which cannot see the child yet, learns its trace and propagates it to the
+     * children it sees. Without this the child would never be recorded.
+     *
+     * @return how many nodes got a trace
+     */
+    int inheritMissingTraces() {
+        int total = 0;
+        // One level per round; bounded like every walk of the graph.
+        for (int round = 0; round < 100; round++) {
+            int updated = db.execute("""
+                    update trace_nodes c set trace_id = p.trace_id
+                    from trace_nodes p
+                    where c.parent_uid = p.uid and c.trace_id is null and p.trace_id is not null
+                      and c.state = 'attached'
+                    """);
+            if (updated == 0) {
+                return total;
+            }
+            total += updated;
+        }
+        return total;
+    }
+
     /** Pending nodes that wait for any of the keys. */
     List<String> waitingFor(List<String> keys) {
         if (keys.isEmpty()) {

@@ -97,6 +97,7 @@ class TraceHousekeeping implements SmartLifecycle {
     void tick() {
         try {
             transactions.executeWithoutResult(status -> retryPending());
+            transactions.executeWithoutResult(status -> graph.inheritMissingTraces());
             recordSettled();
             closeRoots();
         } catch (RuntimeException e) {

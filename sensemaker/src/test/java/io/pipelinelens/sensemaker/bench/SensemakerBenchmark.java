@@ -1,0 +1,351 @@
+package io.pipelinelens.sensemaker.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.pipelinelens.contracts.ResourceEvents;
+import io.pipelinelens.sensemaker.Observations;
+import io.pipelinelens.sensemaker.SensemakerApplication;
+import io.pipelinelens.testing.LocalPostgres;
+import io.pipelinelens.testing.LocalRabbit;
+import io.pipelinelens.testing.OtlpReceiver;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The sensemaker's throughput and latency, as a command (not part of the build: the name matches
+ * neither {@code *Tests} nor {@code *IT}):
+ *
+ * <pre>./mvnw -B -o -pl sensemaker test -Dtest=SensemakerBenchmark -Dbench.runs=1000</pre>
+ *
+ * <p>A synthetic load of realistic runs — a PipelineRun with 4 TaskRuns, their Pods and an Event
+ * per Pod, each object observed in 3 versions — goes through the machine's RabbitMQ into the
+ * sensemaker on the machine's PostgreSQL. It prints the sustained ingest rate, the p50/p99 time
+ * from a run's terminal change being published to its span arriving at an OTLP receiver, and the
+ * floor measured in the same run: the same messages consumed with one insert each and no logic.
+ */
+class SensemakerBenchmark {
+
+    private static final int TASKS = 4;
+    private static final int VERSIONS = 3;
+
+    @Test
+    void measure() throws Exception {
+        int runs = Integer.getInteger("bench.runs", 500);
+        List<Run> load = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            load.add(run(i));
+        }
+        int events = load.stream().mapToInt(r -> r.messages.size()).sum();
+        LocalRabbit.Broker broker = LocalRabbit.broker();
+        CachingConnectionFactory connections = new CachingConnectionFactory(broker.host(), broker.port());
+        connections.setUsername(broker.username());
+        connections.setPassword(broker.password());
+        connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+        try {
+            double floor = floor(connections, load, events);
+            Result result = sensemaker(connections, load, events);
+            System.out.printf(
+                    """
+                    === SensemakerBenchmark ===
+                    runs                      %d (%d events: PipelineRun + %d TaskRuns + Pods + Events, %d versions each)
+                    sensemaker ingest         %.0f events/s sustained (%.1f s)
+                    floor (consume + insert)  %.0f events/s
+                    sensemaker / floor        %.0f %%
+                    terminal change → span    p50 %d ms, p99 %d ms, max %d ms (%d runs; settle %s)
+                    ===========================
+                    """,
+                    runs,
+                    events,
+                    TASKS,
+                    VERSIONS,
+                    result.eventsPerSecond,
+                    result.seconds,
+                    floor,
+                    100 * result.eventsPerSecond / floor,
+                    result.p50,
+                    result.p99,
+                    result.max,
+                    result.latencies,
+                    System.getProperty("bench.settle", "3s"));
+        } finally {
+            connections.destroy();
+        }
+    }
+
+    /** The same messages, consumed by a bare listener that inserts each one and does nothing else. */
+    private double floor(CachingConnectionFactory connections, List<Run> load, int events) throws Exception {
+        String queue = LocalRabbit.uniqueName("bench.floor");
+        RabbitAdmin admin = new RabbitAdmin(connections);
+        admin.declareQueue(new Queue(queue, true, false, false));
+        try (LocalPostgres.Database database = LocalPostgres.createDatabase("benchfloor");
+                Connection db = database.connect()) {
+            try (Statement st = db.createStatement()) {
+                st.execute("create table observations (id text primary key, body jsonb not null)");
+            }
+            RabbitTemplate template = new RabbitTemplate(connections);
+            for (Run run : load) {
+                for (Message message : run.messages) {
+                    template.send("", queue, message);
+                }
+            }
+            CountDownLatch done = new CountDownLatch(events);
+            PreparedStatement insert = db.prepareStatement(
+                    "insert into observations (id, body) values (?, ?::jsonb) on conflict do nothing");
+            SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connections);
+            container.setQueueNames(queue);
+            container.setPrefetchCount(100);
+            container.setMessageListener(message -> {
+                try {
+                    insert.setString(1, message.getMessageProperties().getMessageId());
+                    insert.setString(2, new String(message.getBody(), java.nio.charset.StandardCharsets.UTF_8));
+                    insert.executeUpdate();
+                    done.countDown();
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long start = System.nanoTime();
+            container.start();
+            assertThat(done.await(10, TimeUnit.MINUTES)).isTrue();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            container.stop();
+            return events / seconds;
+        } finally {
+            admin.deleteQueue(queue);
+        }
+    }
+
+    private Result sensemaker(CachingConnectionFactory connections, List<Run> load, int events) throws Exception {
+        String exchange = LocalRabbit.uniqueName("bench.observations");
+        String queue = LocalRabbit.uniqueName("bench.ingest");
+        LocalRabbit.Broker broker = LocalRabbit.broker();
+        EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 1, "pipeline-lens.status");
+        kafka.afterPropertiesSet();
+        try (LocalPostgres.Database database = LocalPostgres.createDatabase("bench");
+                OtlpReceiver otlp = OtlpReceiver.start()) {
+            ConfigurableApplicationContext app = new SpringApplicationBuilder(SensemakerApplication.class)
+                    .run(
+                            "--server.port=0",
+                            "--spring.datasource.url=" + database.jdbcUrl(),
+                            "--spring.datasource.username=" + database.username(),
+                            "--spring.datasource.password=" + database.password(),
+                            "--spring.rabbitmq.host=" + broker.host(),
+                            "--spring.rabbitmq.port=" + broker.port(),
+                            "--spring.rabbitmq.username=" + broker.username(),
+                            "--spring.rabbitmq.password=" + broker.password(),
+                            "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
+                            "--pipelinelens.sensemaker.ingest.exchange=" + exchange,
+                            "--pipelinelens.sensemaker.ingest.queue=" + queue,
+                            "--pipelinelens.sensemaker.tracing.settle=" + System.getProperty("bench.settle", "3s"),
+                            "--otel.exporter.otlp.endpoint=" + otlp.endpoint(),
+                            "--logging.level.root=WARN");
+            try {
+                RabbitTemplate template = new RabbitTemplate(connections);
+                Map<String, Instant> terminalPublished = new HashMap<>();
+                long start = System.nanoTime();
+                for (Run run : load) {
+                    for (int i = 0; i < run.messages.size(); i++) {
+                        template.send(exchange, run.routingKeys.get(i), run.messages.get(i));
+                        if (i == run.terminal) {
+                            terminalPublished.put(run.uid, Instant.now());
+                        }
+                    }
+                }
+                try (Connection db = database.connect()) {
+                    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+                    while (count(db) < events && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                    }
+                    assertThat(count(db)).isEqualTo(events);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+
+                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                Map<String, Instant> exported = new HashMap<>();
+                while (exported.size() < load.size() && System.nanoTime() < deadline) {
+                    for (OtlpReceiver.ReceivedSpan s : otlp.spans()) {
+                        if (s.span().getName().startsWith("RUN ")) {
+                            String uid = attribute(s.span().getAttributesList(), "cicd.pipeline.run.id");
+                            exported.putIfAbsent(uid, s.receivedAt());
+                        }
+                    }
+                    Thread.sleep(200);
+                }
+                List<Long> latencies = new ArrayList<>();
+                exported.forEach((uid, at) -> latencies.add(
+                        Duration.between(terminalPublished.get(uid), at).toMillis()));
+                latencies.sort(Long::compare);
+                assertThat(latencies).hasSize(load.size());
+                return new Result(
+                        events / seconds,
+                        seconds,
+                        latencies.get(latencies.size() / 2),
+                        latencies.get((int) Math.min(latencies.size() - 1, Math.ceil(latencies.size() * 0.99) - 1)),
+                        latencies.getLast(),
+                        latencies.size());
+            } finally {
+                app.close();
+                LocalRabbit.delete(List.of(queue, queue + ".dlq"), List.of(exchange, exchange + ".dlx"));
+            }
+        } finally {
+            kafka.destroy();
+        }
+    }
+
+    private static int count(Connection db) throws java.sql.SQLException {
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("select count(*) from received_events")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** One run: its objects in the order a watch would see them, each in three versions. */
+    private static Run run(int index) {
+        String runUid = UUID.randomUUID().toString();
+        String runName = "bench-run-" + index;
+        ObjectNode pipelineRun = Observations.fixture("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml");
+        ObjectNode prMeta = (ObjectNode) pipelineRun.path("metadata");
+        prMeta.remove("ownerReferences");
+        prMeta.put("uid", runUid).put("name", runName).put("namespace", "bench");
+        ObjectNode labels = (ObjectNode) prMeta.path("labels");
+        labels.remove("event-GUID");
+        labels.remove("lighthouse.jenkins-x.io/id");
+        labels.remove("lighthouse.jenkins-x.io/buildNum");
+        Run run = new Run(runUid);
+        List<JsonNode[]> objects = new ArrayList<>();
+        objects.add(versions(pipelineRun));
+        for (int t = 0; t < TASKS; t++) {
+            String taskUid = UUID.randomUUID().toString();
+            String podName = runName + "-task-" + t + "-pod";
+            ObjectNode taskRun = Observations.fixture("tekton/taskrun-v1-lighthouse-presubmit-succeeded.yaml");
+            ObjectNode trMeta = taskRun.withObject("metadata");
+            trMeta.put("uid", taskUid).put("name", runName + "-task-" + t).put("namespace", "bench");
+            trMeta.withObject("labels")
+                    .put("tekton.dev/pipelineRun", runName)
+                    .put("tekton.dev/pipelineTask", "task-" + t);
+            ArrayNode owners = trMeta.putArray("ownerReferences");
+            owners.addObject()
+                    .put("apiVersion", "tekton.dev/v1")
+                    .put("kind", "PipelineRun")
+                    .put("name", runName)
+                    .put("uid", runUid)
+                    .put("controller", true);
+            taskRun.put("apiVersion", "tekton.dev/v1").put("kind", "TaskRun");
+            taskRun.withObject("status").put("podName", podName);
+            objects.add(versions(taskRun));
+
+            String podUid = UUID.randomUUID().toString();
+            ObjectNode pod = Observations.fixture("pods/pod-taskrun-meta-pipeline-succeeded.yaml");
+            ObjectNode podMeta = (ObjectNode) pod.path("metadata");
+            podMeta.put("uid", podUid).put("name", podName).put("namespace", "bench");
+            ArrayNode podOwners = podMeta.putArray("ownerReferences");
+            podOwners
+                    .addObject()
+                    .put("apiVersion", "tekton.dev/v1")
+                    .put("kind", "TaskRun")
+                    .put("uid", taskUid)
+                    .put("name", runName + "-task-" + t)
+                    .put("controller", true);
+            objects.add(versions(pod));
+
+            ObjectNode event = (ObjectNode) io.pipelinelens.testing.Fixtures.objects(
+                            "events/k8s-events-v1-deployment-rollout-pod-lifecycle.yaml")
+                    .get(2)
+                    .deepCopy();
+            ObjectNode eventMeta = event.withObject("metadata");
+            eventMeta
+                    .put("uid", UUID.randomUUID().toString())
+                    .put("name", podName + ".event")
+                    .put("namespace", "bench");
+            event.withObject("involvedObject")
+                    .put("kind", "Pod")
+                    .put("uid", podUid)
+                    .put("name", podName);
+            objects.add(versions(event));
+        }
+        // Version by version, as watches deliver them; the run's final state comes last.
+        for (int v = 0; v < VERSIONS; v++) {
+            for (JsonNode[] versions : objects) {
+                JsonNode object = versions[v];
+                run.messages.add(
+                        Observations.message(ResourceEvents.Action.APPLIED, object, java.time.OffsetDateTime.now()));
+                run.routingKeys.add(Observations.routingKey(object));
+            }
+        }
+        run.terminal = (VERSIONS - 1) * objects.size();
+        return run;
+    }
+
+    /** Three versions: created (no status), running, finished (the fixture's own status). */
+    private static JsonNode[] versions(ObjectNode finished) {
+        JsonNode[] versions = new JsonNode[VERSIONS];
+        long base = 1000;
+        for (int v = 0; v < VERSIONS; v++) {
+            ObjectNode copy = finished.deepCopy();
+            copy.withObject("metadata").put("resourceVersion", Long.toString(base + v));
+            if (v == 0) {
+                copy.remove("status");
+            } else if (v == 1 && copy.path("status").has("conditions")) {
+                ObjectNode status = copy.withObject("status");
+                status.remove("completionTime");
+                status.putArray("conditions")
+                        .addObject()
+                        .put("type", "Succeeded")
+                        .put("status", "Unknown")
+                        .put("reason", "Running");
+            }
+            if ("Event".equals(copy.path("kind").asString(""))) {
+                copy.put("count", v + 1);
+            }
+            versions[v] = copy;
+        }
+        return versions;
+    }
+
+    private static String attribute(List<KeyValue> attributes, String key) {
+        return attributes.stream()
+                .filter(kv -> kv.getKey().equals(key))
+                .map(kv -> kv.getValue().getStringValue())
+                .findFirst()
+                .orElse(null);
+    }
+
+    private static final class Run {
+        final String uid;
+        final List<Message> messages = new ArrayList<>();
+        final List<String> routingKeys = new ArrayList<>();
+        int terminal;
+
+        Run(String uid) {
+            this.uid = uid;
+        }
+    }
+
+    private record Result(double eventsPerSecond, double seconds, long p50, long p99, long max, int latencies) {}
+}

@@ -1,0 +1,362 @@
+package io.pipelinelens.sensemaker.tracing;
+
+import static io.pipelinelens.sensemaker.tracing.ExpectedTrace.attributes;
+import static io.pipelinelens.sensemaker.tracing.ExpectedTrace.named;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import io.pipelinelens.sensemaker.SensemakerInfrastructure;
+import io.pipelinelens.testing.OtlpReceiver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One complete Lighthouse run per fixture family, linked as a real cluster links it, goes through
+ * RabbitMQ, PostgreSQL and OTLP/HTTP: the spans decoded from OTLP form the tree DESIGN §3–4
+ * describes, with ids, parents and times worked out from the objects alone.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@EmbeddedKafka(partitions = 1)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+class TraceScenariosIT {
+
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    static SensemakerInfrastructure infra;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        infra = SensemakerInfrastructure.create("scenarios", registry);
+    }
+
+    @TestConfiguration(proxyBeanMethods = false)
+    static class Infrastructure {
+        @Bean
+        static BeanFactoryPostProcessor closeInfrastructureAfterTheApplication() {
+            return infra.closedAfterTheApplication();
+        }
+    }
+
+    @Autowired
+    RabbitTemplate rabbit;
+
+    private final Random random = new Random();
+
+    @Test
+    void tracesALighthousePresubmitFromTheWebhookDownToItsSteps() {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-presubmit-succeeded.yaml")
+                .build();
+        List<Span> spans = publishAndAssertTree(scenario);
+
+        Span root = named(spans, "github pull_request");
+        assertThat(attributes(root))
+                .containsEntry("pipelinelens.git.delivery", scenario.guid)
+                .containsEntry("vcs.change.id", "8")
+                .doesNotContainKey("pipelinelens.timing.fallback");
+        Span run = named(spans, "RUN jenkins-x-plugins/jx-registry/lint");
+        assertThat(attributes(run))
+                .containsEntry("cicd.pipeline.result", "success")
+                .containsEntry("cicd.pipeline.run.id", ExpectedTrace.uid(scenario.run))
+                .containsEntry("vcs.change.id", "8")
+                .containsEntry("vcs.ref.head.revision", "d37fda61b4d258b656faad85eea3564b2e5049a2")
+                .containsEntry("k8s.namespace.name", "jx")
+                // Tekton recorded no startTime: the creation time stands in, and the span says so.
+                .containsEntry("pipelinelens.timing.fallback", "start=creationTimestamp");
+        assertThat(attributes(named(spans, "JOB jenkins-x-plugins/jx-registry/lint")))
+                .containsEntry("cicd.pipeline.result", "success")
+                .containsEntry("lighthouse.job.type", "presubmit")
+                .containsEntry("vcs.change.id", "8");
+        Span task = named(spans, "TASK jx-secret-lint");
+        assertThat(attributes(task))
+                .containsEntry("cicd.pipeline.task.name", "jx-secret-lint")
+                .containsEntry("cicd.pipeline.task.run.result", "success")
+                .containsEntry(
+                        "k8s.pod.name",
+                        scenario.pods.getFirst().path("metadata").path("name").asString());
+        Span pod = named(spans, "POD jx-secret-lint");
+        assertThat(pod.getEventsList())
+                .extracting(Span.Event::getName)
+                .containsExactlyInAnyOrder("Scheduled", "Pulling", "Pulled", "Created", "Started");
+        assertThat(attributes(named(spans, "STEP make-lint"))).containsEntry("process.exit.code", 0L);
+    }
+
+    @Test
+    void tracesAPostsubmitPushWithItsJenkinsXActivityAndPromotions() {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .push()
+                .run("tekton/pipelinerun-v1beta1-lighthouse-postsubmit-succeeded.yaml")
+                .taskRun("tekton/taskrun-v1beta1-lighthouse-postsubmit-succeeded.yaml")
+                .withActivity()
+                .build();
+        List<Span> spans = publishAndAssertTree(scenario);
+
+        assertThat(attributes(named(spans, "github push")))
+                .containsEntry(
+                        "vcs.repository.name",
+                        scenario.webhookPayload
+                                .path("repository")
+                                .path("full_name")
+                                .asString())
+                .containsEntry(
+                        "vcs.ref.head.revision",
+                        scenario.webhookPayload.path("after").asString());
+        assertThat(attributes(named(spans, "RUN jstrachan/nodey532/release")))
+                .doesNotContainKey("pipelinelens.timing.fallback");
+        assertThat(attributes(named(spans, "ACTIVITY jstrachan/nodey532/master")))
+                .containsEntry("cicd.pipeline.result", "success")
+                .containsEntry("vcs.repository.url.full", "https://github.com/jstrachan/nodey532.git");
+        assertThat(attributes(named(spans, "PROMOTE staging")))
+                .containsEntry("vcs.change.url", "https://github.com/jx/jx-promote/pull/28")
+                .doesNotContainKey("pipelinelens.timing.fallback");
+        assertThat(attributes(named(spans, "PROMOTE production")))
+                .containsEntry("vcs.change.url", "https://github.com/jx/jx-promote/pull/29")
+                .containsEntry("pipelinelens.timing.fallback", "end=activity");
+        assertThat(spans).filteredOn(s -> s.getName().startsWith("STAGE ")).hasSize(1);
+    }
+
+    @Test
+    void tracesAMultiTaskRunWithOneTaskSpanPerTaskRun() {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-multi-task-succeeded.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-multi-task-build-succeeded.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-multi-task-e2e-succeeded.yaml")
+                .build();
+        List<Span> spans = publishAndAssertTree(scenario);
+
+        String runSpan = ExpectedTrace.spanId(ExpectedTrace.uid(scenario.run));
+        assertThat(spans)
+                .filteredOn(s -> s.getName().startsWith("TASK "))
+                .extracting(Span::getName)
+                .containsExactlyInAnyOrder("TASK build", "TASK e2e-tests");
+        assertThat(spans)
+                .filteredOn(s -> s.getName().startsWith("TASK "))
+                .allSatisfy(
+                        s -> assertThat(ExpectedTrace.hex(s.getParentSpanId().toByteArray()))
+                                .isEqualTo(runSpan));
+    }
+
+    @Test
+    void marksTheFailedStepItsTaskRunAndJobAsErrorsWithTheReasonAndExitCode() {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-failed.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-failed-step-exit-2.yaml")
+                .build();
+        List<Span> spans = publishAndAssertTree(scenario);
+
+        Span step = named(spans, "STEP build-build");
+        assertThat(step.getStatus().getMessage()).startsWith("exit code 2");
+        assertThat(attributes(step)).containsEntry("process.exit.code", 2L);
+        assertThat(named(spans, "STEP git-merge").getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_UNSET);
+        Span task = named(spans, "TASK from-build-pack");
+        assertThat(task.getStatus().getMessage()).startsWith("Failed");
+        assertThat(attributes(task))
+                .containsEntry("cicd.pipeline.task.run.result", "failure")
+                .containsEntry("error.type", "Failed");
+        Span run = named(spans, "RUN jenkins-x-charts/jx-build-templates/pr-build");
+        assertThat(run.getStatus().getMessage()).startsWith("Failed: TaskRun").endsWith("has failed");
+        assertThat(attributes(run)).containsEntry("cicd.pipeline.result", "failure");
+        Span job = named(spans, "JOB jenkins-x-charts/jx-build-templates/pr-build");
+        assertThat(attributes(job)).containsEntry("cicd.pipeline.result", "failure");
+        assertThat(job.getStatus().getMessage()).startsWith("failure");
+    }
+
+    @Test
+    void marksATimedOutRunAsTimeout() {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-timeout.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-presubmit-timeout.yaml")
+                .build();
+        List<Span> spans = publishAndAssertTree(scenario);
+
+        assertThat(attributes(named(spans, "RUN jenkins-x/jx/pr")))
+                .containsEntry("cicd.pipeline.result", "timeout")
+                .containsEntry("error.type", "PipelineRunTimeout");
+        assertThat(attributes(named(spans, "TASK from-build-pack")))
+                .containsEntry("cicd.pipeline.task.run.result", "timeout");
+        // The step Tekton never started has no span: there is no time to give it.
+        assertThat(spans).extracting(Span::getName).doesNotContain("STEP coverage-report");
+    }
+
+    @Test
+    void marksACancelledRunAsCancellationWithoutError() {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-cancelled.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-presubmit-cancelled.yaml")
+                .build();
+        List<Span> spans = publishAndAssertTree(scenario);
+
+        assertThat(attributes(named(spans, "RUN jenkins-x-plugins/jx-project/pr")))
+                .containsEntry("cicd.pipeline.result", "cancellation");
+        assertThat(attributes(named(spans, "TASK from-build-pack")))
+                .containsEntry("cicd.pipeline.task.run.result", "cancellation");
+        assertThat(attributes(named(spans, "JOB jenkins-x-plugins/jx-project/pr")))
+                .containsEntry("cicd.pipeline.result", "cancellation");
+    }
+
+    @Test
+    void attachesChildrenThatArriveBeforeTheirParents() throws InterruptedException {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-presubmit-succeeded.yaml")
+                .build();
+        List<TraceScenario.Delivery> deliveries = new ArrayList<>(scenario.deliveries());
+        Collections.reverse(deliveries);
+        // Events, pods and TaskRuns first; the run, the job and the webhook a while later, well
+        // within the pending timeout.
+        int children = deliveries.size() - 5;
+        deliveries.subList(0, children).forEach(this::publish);
+        Thread.sleep(800);
+        ExpectedTrace expected = new ExpectedTrace(scenario);
+        assertThat(expected.received(infra.otlp))
+                .as("nothing is exported while parents are missing")
+                .isEmpty();
+        deliveries.subList(children, deliveries.size()).forEach(this::publish);
+        expected.assertTree(expected.awaitSpans(infra.otlp, WAIT));
+    }
+
+    @Test
+    void exportsARunWhoseJobNeverArrivesUnderTheGitEventItNames() {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-presubmit-succeeded.yaml")
+                .build();
+        scenario.deliveries().stream()
+                .filter(d -> !d.description().contains("LighthouseJob"))
+                .forEach(this::publish);
+        ExpectedTrace expected = new ExpectedTrace(scenario);
+        String jobSpan = ExpectedTrace.spanId(ExpectedTrace.uid(scenario.job));
+        String runSpan = ExpectedTrace.spanId(ExpectedTrace.uid(scenario.run));
+        expected.spans.remove(jobSpan);
+        ExpectedTrace.ExpectedSpan run = expected.spans.get(runSpan);
+        expected.spans.put(
+                runSpan,
+                new ExpectedTrace.ExpectedSpan(
+                        run.spanId(), expected.rootSpanId, run.name(), run.start(), run.end(), run.error()));
+        expected.assertTree(expected.awaitSpans(infra.otlp, WAIT));
+    }
+
+    @Test
+    void exportsARunWithNoFindableParentAsItsOwnTraceAfterThePendingTimeout() {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
+                .build();
+        ObjectNode labels = scenario.run.withObject("metadata").withObject("labels");
+        labels.remove("event-GUID");
+        String runUid = ExpectedTrace.uid(scenario.run);
+        long published = System.nanoTime();
+        scenario.deliveries().stream()
+                .filter(d -> d.description().startsWith("PipelineRun "))
+                .forEach(this::publish);
+        String traceId = ExpectedTrace.sha256("trace:resource:" + runUid, 16);
+        Span span = awaitSpan(ExpectedTrace.spanId(runUid));
+        assertThat(Duration.ofNanos(System.nanoTime() - published))
+                .as("it waited for its job first")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(ExpectedTrace.hex(span.getTraceId().toByteArray())).isEqualTo(traceId);
+        assertThat(span.getParentSpanId().isEmpty()).as("a root").isTrue();
+    }
+
+    @Test
+    void redactsParamsWhoseNamesLookSecret() {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-presubmit-succeeded.yaml")
+                .build();
+        var params = scenario.run.withObject("spec").withArray("params");
+        params.addObject().put("name", "GIT_TOKEN").put("value", "ghp_s3cr3t");
+        params.addObject().put("name", "registry-password").put("value", "hunter2");
+        params.addObject().put("name", "REPO_NAME").put("value", "jx-registry");
+        var taskParams = scenario.taskRuns.getFirst().withObject("spec").withArray("params");
+        taskParams.addObject().put("name", "npmAuthSecret").put("value", "npm_abc");
+        List<Span> spans = publishAndAssertTree(scenario);
+
+        assertThat(attributes(named(spans, "RUN jenkins-x-plugins/jx-registry/lint")))
+                .containsEntry("tekton.param.GIT_TOKEN", "[REDACTED]")
+                .containsEntry("tekton.param.registry-password", "[REDACTED]")
+                .containsEntry("tekton.param.REPO_NAME", "jx-registry");
+        assertThat(attributes(named(spans, "TASK jx-secret-lint")))
+                .containsEntry("tekton.param.npmAuthSecret", "[REDACTED]");
+        assertThat(spans.toString()).doesNotContain("ghp_s3cr3t", "hunter2", "npm_abc");
+    }
+
+    @Test
+    void linksAReRunToTheOriginalRunAndTektonsOwnSpan() {
+        TraceScenario original = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
+                .build();
+        ExpectedTrace originalTrace = new ExpectedTrace(original);
+        original.deliveries().forEach(this::publish);
+        originalTrace.awaitSpans(infra.otlp, WAIT);
+
+        TraceScenario rerun = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
+                .build();
+        ObjectNode metadata = rerun.run.withObject("metadata");
+        metadata.withObject("labels")
+                .put(
+                        "dashboard.tekton.dev/rerunOf",
+                        original.run.path("metadata").path("name").asString());
+        String tektonTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String tektonSpan = "00f067aa0ba902b7";
+        metadata.withObject("annotations")
+                .put(
+                        "tekton.dev/pipelinerunSpanContext",
+                        "{\"traceparent\":\"00-" + tektonTrace + "-" + tektonSpan + "-01\"}");
+        List<Span> spans = publishAndAssertTree(rerun);
+
+        Span run = named(spans, "RUN jenkins-x-plugins/jx-registry/lint");
+        assertThat(run.getLinksList())
+                .extracting(l -> ExpectedTrace.hex(l.getTraceId().toByteArray()) + "/"
+                        + ExpectedTrace.hex(l.getSpanId().toByteArray()))
+                .containsExactlyInAnyOrder(
+                        originalTrace.traceId + "/" + ExpectedTrace.spanId(ExpectedTrace.uid(original.run)),
+                        tektonTrace + "/" + tektonSpan);
+        assertThat(originalTrace.traceId).isNotEqualTo(new ExpectedTrace(rerun).traceId);
+    }
+
+    private List<Span> publishAndAssertTree(TraceScenario scenario) {
+        ExpectedTrace expected = new ExpectedTrace(scenario);
+        scenario.deliveries().forEach(this::publish);
+        List<Span> spans = expected.awaitSpans(infra.otlp, WAIT);
+        expected.assertTree(spans);
+        return spans;
+    }
+
+    private Span awaitSpan(String spanId) {
+        List<Span> found = new ArrayList<>();
+        await().atMost(WAIT).untilAsserted(() -> {
+            found.clear();
+            for (OtlpReceiver.ReceivedSpan s : infra.otlp.spans()) {
+                if (ExpectedTrace.spanIdOf(s.span()).equals(spanId)) {
+                    found.add(s.span());
+                }
+            }
+            assertThat(found).isNotEmpty();
+        });
+        assertThat(found).hasSize(1);
+        return found.getFirst();
+    }
+
+    private void publish(TraceScenario.Delivery delivery) {
+        rabbit.send(infra.exchange, delivery.routingKey(), delivery.message());
+    }
+}
