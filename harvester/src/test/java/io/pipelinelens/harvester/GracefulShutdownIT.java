@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.pipelinelens.contracts.ResourceEvents;
 import io.pipelinelens.contracts.ResourceEvents.Action;
 import io.pipelinelens.harvester.publish.Observations;
-import io.pipelinelens.testing.LocalRabbit;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,23 +21,15 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class GracefulShutdownIT {
 
-    private static final String EXCHANGE = LocalRabbit.uniqueName("harvester-shutdown-it");
-    private static final MockCluster cluster = new MockCluster();
-    private static final BrokerProxy proxy =
-            new BrokerProxy(LocalRabbit.broker().host(), LocalRabbit.broker().port());
-    private static final ObservationQueue queue = new ObservationQueue(EXCHANGE);
-
-    static {
-        // Cutting the broker makes Spring AMQP's own threads throw (and log); Awaitility must not
-        // mistake that for a failure of the condition it waits for.
-        org.awaitility.Awaitility.doNotCatchUncaughtExceptionsByDefault();
-    }
+    private static final OutageRig rig = new OutageRig("harvester-shutdown-it");
+    private static final String EXCHANGE = rig.exchange();
+    private static final MockCluster cluster = rig.cluster();
+    private static final BrokerProxy proxy = rig.proxy();
+    private static final ObservationQueue queue = rig.queue();
 
     @AfterAll
     static void tearDown() {
-        queue.close();
-        proxy.close();
-        cluster.close();
+        rig.close();
     }
 
     @Test

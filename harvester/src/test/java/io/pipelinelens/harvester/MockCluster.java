@@ -2,6 +2,7 @@ package io.pipelinelens.harvester;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
@@ -186,7 +187,20 @@ public final class MockCluster implements AutoCloseable {
     }
 
     private void installCrd(String group, String kind, String plural, String version) {
-        var crd = new CustomResourceDefinitionBuilder()
+        client.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .resource(crd(group, kind, plural, version, true))
+                .create();
+    }
+
+    /**
+     * A CustomResourceDefinition that keeps every field, as the real Tekton / Jenkins X ones
+     * effectively do, optionally with the status subresource.
+     */
+    public static CustomResourceDefinition crd(
+            String group, String kind, String plural, String version, boolean statusSubresource) {
+        var spec = new CustomResourceDefinitionBuilder()
                 .withNewMetadata()
                 .withName(plural + "." + group)
                 .endMetadata()
@@ -196,7 +210,7 @@ public final class MockCluster implements AutoCloseable {
                 .withNewNames()
                 .withKind(kind)
                 .withPlural(plural)
-                .withSingular(kind.toLowerCase())
+                .withSingular(kind.toLowerCase(java.util.Locale.ROOT))
                 .endNames()
                 .addNewVersion()
                 .withName(version)
@@ -207,14 +221,10 @@ public final class MockCluster implements AutoCloseable {
                 .withType("object")
                 .withXKubernetesPreserveUnknownFields(true)
                 .endOpenAPIV3Schema()
-                .endSchema()
-                .withNewSubresources()
-                .withNewStatus()
-                .endStatus()
-                .endSubresources()
-                .endVersion()
-                .endSpec()
-                .build();
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                .endSchema();
+        if (statusSubresource) {
+            spec = spec.withNewSubresources().withNewStatus().endStatus().endSubresources();
+        }
+        return spec.endVersion().endSpec().build();
     }
 }

@@ -277,14 +277,9 @@ public class Observations implements SmartLifecycle {
     }
 
     private boolean sendAndConfirm(List<Entry> batch) {
-        List<CompletableFuture<Void>> confirms = new ArrayList<>(batch.size());
-        for (Entry e : batch) {
-            CompletableFuture<Void> confirm = publisher.publish(e.publication());
-            confirms.add(confirm);
-            if (confirm.isCompletedExceptionally()) {
-                break; // the broker is unreachable: do not try the rest of the batch now
-            }
-        }
+        // In order, on one channel; stops early when the broker is unreachable.
+        List<CompletableFuture<Void>> confirms =
+                publisher.publishAll(batch.stream().map(Entry::publication).toList());
         long deadline = System.nanoTime() + confirmTimeout.toNanos();
         long confirmedUpTo = -1;
         boolean complete = true;

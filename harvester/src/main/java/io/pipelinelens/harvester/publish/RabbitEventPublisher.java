@@ -4,6 +4,7 @@ import io.cloudevents.jackson.JsonFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pipelinelens.harvester.HarvesterProperties;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -83,6 +84,23 @@ public class RabbitEventPublisher implements EventPublisher {
                         failed(publication, error);
                     }
                 });
+    }
+
+    /**
+     * One channel for the whole batch: RabbitMQ keeps the order of messages only within a channel,
+     * and a deletion must never overtake the state it ends.
+     */
+    @Override
+    public List<CompletableFuture<Void>> publishAll(List<Publication> publications) {
+        if (publications.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return template.invoke(operations -> EventPublisher.super.publishAll(publications));
+        } catch (AmqpException e) {
+            failed(publications.getFirst(), e);
+            return List.of(CompletableFuture.failedFuture(e));
+        }
     }
 
     private void failed(Publication publication, Throwable error) {

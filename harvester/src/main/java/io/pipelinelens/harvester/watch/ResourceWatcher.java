@@ -16,7 +16,9 @@ import io.pipelinelens.harvester.publish.Observations;
 import io.pipelinelens.harvester.publish.ResyncRequested;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -37,6 +39,8 @@ import org.springframework.context.event.EventListener;
 public class ResourceWatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ResourceWatcher.class);
+
+    private static final int TOMBSTONES = 100_000;
 
     private final KubernetesClient client;
     private final Observations observations;
@@ -205,6 +209,18 @@ public class ResourceWatcher implements SmartLifecycle {
         private volatile String reason;
         private final Object observing = new Object();
 
+        /**
+         * uids whose deletion was submitted. uids are never reused, so any applied state of one of
+         * them that shows up afterwards is stale (a re-list or a watch replay racing the deletion)
+         * and must not follow the deletion onto the exchange. Bounded: old tombstones matter no more.
+         */
+        private final Map<String, Boolean> deleted = new LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > TOMBSTONES;
+            }
+        };
+
         WatchedKind(HarvesterProperties.Kind spec, Set<String> involvedObjectKinds) {
             this.spec = spec;
             this.involvedObjectKinds = involvedObjectKinds;
@@ -314,6 +330,17 @@ public class ResourceWatcher implements SmartLifecycle {
                 return false;
             }
             synchronized (observing) {
+                String uid = resource.getMetadata() == null
+                        ? null
+                        : resource.getMetadata().getUid();
+                if (uid != null && action == Action.APPLIED && deleted.containsKey(uid)) {
+                    meters.counter("pipelinelens.harvester.stale", "kind", spec.key())
+                            .increment();
+                    return false;
+                }
+                if (uid != null && action == Action.DELETED) {
+                    deleted.put(uid, Boolean.TRUE);
+                }
                 return submit(action, resource);
             }
         }

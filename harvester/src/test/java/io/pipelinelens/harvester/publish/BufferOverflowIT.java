@@ -8,7 +8,7 @@ import io.pipelinelens.harvester.Harvesters;
 import io.pipelinelens.harvester.LatestStates;
 import io.pipelinelens.harvester.MockCluster;
 import io.pipelinelens.harvester.ObservationQueue;
-import io.pipelinelens.testing.LocalRabbit;
+import io.pipelinelens.harvester.OutageRig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,24 +25,16 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class BufferOverflowIT {
 
-    private static final String EXCHANGE = LocalRabbit.uniqueName("harvester-overflow-it");
+    private static final OutageRig rig = new OutageRig("harvester-overflow-it");
+    private static final String EXCHANGE = rig.exchange();
     private static final int CAPACITY = 10;
-    private static final MockCluster cluster = new MockCluster();
-    private static final BrokerProxy proxy =
-            new BrokerProxy(LocalRabbit.broker().host(), LocalRabbit.broker().port());
-    private static final ObservationQueue queue = new ObservationQueue(EXCHANGE);
-
-    static {
-        // Cutting the broker makes Spring AMQP's own threads throw (and log); Awaitility must not
-        // mistake that for a failure of the condition it waits for.
-        org.awaitility.Awaitility.doNotCatchUncaughtExceptionsByDefault();
-    }
+    private static final MockCluster cluster = rig.cluster();
+    private static final BrokerProxy proxy = rig.proxy();
+    private static final ObservationQueue queue = rig.queue();
 
     @AfterAll
     static void tearDown() {
-        queue.close();
-        proxy.close();
-        cluster.close();
+        rig.close();
     }
 
     @Test

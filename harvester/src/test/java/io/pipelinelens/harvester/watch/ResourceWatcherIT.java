@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -19,6 +17,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.pipelinelens.contracts.ResourceEvents;
 import io.pipelinelens.contracts.ResourceEvents.Action;
 import io.pipelinelens.harvester.HarvesterApplication;
+import io.pipelinelens.harvester.MockCluster;
 import io.pipelinelens.harvester.ObservationQueue;
 import io.pipelinelens.harvester.ObservationQueue.Received;
 import io.pipelinelens.testing.Fixtures;
@@ -393,37 +392,11 @@ class ResourceWatcherIT {
 
     private static void installCrd(
             String group, String kind, String plural, String version, boolean statusSubresource) {
-        CustomResourceDefinitionBuilder crd = new CustomResourceDefinitionBuilder();
-        var spec = crd.withNewMetadata()
-                .withName(plural + "." + group)
-                .endMetadata()
-                .withNewSpec()
-                .withGroup(group)
-                .withScope("Namespaced")
-                .withNewNames()
-                .withKind(kind)
-                .withPlural(plural)
-                .withSingular(kind.toLowerCase())
-                .endNames()
-                .addNewVersion()
-                .withName(version)
-                .withServed(true)
-                .withStorage(true)
-                .withNewSchema()
-                .withNewOpenAPIV3Schema()
-                .withType("object")
-                .withXKubernetesPreserveUnknownFields(true)
-                .endOpenAPIV3Schema()
-                .endSchema();
-        if (statusSubresource) {
-            spec = spec.withNewSubresources().withNewStatus().endStatus().endSubresources();
-        }
-        CustomResourceDefinition built = spec.endVersion().endSpec().build();
         kubernetes
                 .apiextensions()
                 .v1()
                 .customResourceDefinitions()
-                .resource(built)
+                .resource(MockCluster.crd(group, kind, plural, version, statusSubresource))
                 .create();
     }
 }
