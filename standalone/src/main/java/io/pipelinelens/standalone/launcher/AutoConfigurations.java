@@ -43,6 +43,15 @@ public final class AutoConfigurations {
             "org.springframework.modulith.moments.autoconfigure.MomentsAutoConfiguration",
             "org.springframework.modulith.moments.autoconfigure.MomentsJacksonAutoConfiguration");
 
+    /** GraphQL (spring-boot-graphql): only the sensemaker serves it, from its schema on the classpath. */
+    public static final List<String> GRAPHQL = List.of(
+            "org.springframework.boot.graphql.autoconfigure.GraphQlAutoConfiguration",
+            "org.springframework.boot.graphql.autoconfigure.data.GraphQlQueryByExampleAutoConfiguration",
+            "org.springframework.boot.graphql.autoconfigure.data.GraphQlQuerydslAutoConfiguration",
+            "org.springframework.boot.graphql.autoconfigure.observation.GraphQlObservationAutoConfiguration",
+            "org.springframework.boot.graphql.autoconfigure.security.GraphQlWebMvcSecurityAutoConfiguration",
+            "org.springframework.boot.graphql.autoconfigure.servlet.GraphQlWebMvcAutoConfiguration");
+
     /** Spring's HTTP clients (spring-boot-restclient, -http-client): only the notifier has them. */
     public static final List<String> HTTP_CLIENTS = List.of(
             "org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration",
@@ -60,6 +69,8 @@ public final class AutoConfigurations {
 
     /** What the standalone's own small web context leaves out: it talks to no database or broker. */
     public static List<String> notForTheLauncher() {
-        return Stream.of(DATA, RABBIT, KAFKA, MODULITH).flatMap(List::stream).toList();
+        return Stream.of(DATA, RABBIT, KAFKA, MODULITH, GRAPHQL)
+                .flatMap(List::stream)
+                .toList();
     }
 }

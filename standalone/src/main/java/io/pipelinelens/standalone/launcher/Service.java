@@ -21,12 +21,17 @@ public enum Service {
                     AutoConfigurations.DATA,
                     AutoConfigurations.KAFKA,
                     AutoConfigurations.MODULITH,
+                    AutoConfigurations.GRAPHQL,
                     AutoConfigurations.HTTP_CLIENTS)),
     SENSEMAKER(SensemakerApplication.class, "sensemaker", AutoConfigurations.HTTP_CLIENTS),
     NOTIFIER(
             NotifierApplication.class,
             "notifier",
-            concat(AutoConfigurations.DATA, AutoConfigurations.RABBIT, AutoConfigurations.MODULITH));
+            concat(
+                    AutoConfigurations.DATA,
+                    AutoConfigurations.RABBIT,
+                    AutoConfigurations.MODULITH,
+                    AutoConfigurations.GRAPHQL));
 
     private final Class<?> application;
     private final String id;

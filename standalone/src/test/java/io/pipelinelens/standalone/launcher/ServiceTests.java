@@ -40,17 +40,20 @@ class ServiceTests {
                 .containsAll(AutoConfigurations.DATA)
                 .containsAll(AutoConfigurations.KAFKA)
                 .containsAll(AutoConfigurations.MODULITH)
+                .containsAll(AutoConfigurations.GRAPHQL)
                 .doesNotContainAnyElementsOf(AutoConfigurations.RABBIT);
         assertThat(Service.NOTIFIER.excludedAutoConfigurations())
                 .containsAll(AutoConfigurations.DATA)
                 .containsAll(AutoConfigurations.RABBIT)
+                .containsAll(AutoConfigurations.GRAPHQL)
                 .doesNotContainAnyElementsOf(AutoConfigurations.KAFKA)
                 .doesNotContainAnyElementsOf(AutoConfigurations.HTTP_CLIENTS);
         assertThat(Service.SENSEMAKER.excludedAutoConfigurations())
                 .doesNotContainAnyElementsOf(AutoConfigurations.DATA)
                 .doesNotContainAnyElementsOf(AutoConfigurations.RABBIT)
                 .doesNotContainAnyElementsOf(AutoConfigurations.KAFKA)
-                .doesNotContainAnyElementsOf(AutoConfigurations.MODULITH);
+                .doesNotContainAnyElementsOf(AutoConfigurations.MODULITH)
+                .doesNotContainAnyElementsOf(AutoConfigurations.GRAPHQL);
     }
 
     @Test

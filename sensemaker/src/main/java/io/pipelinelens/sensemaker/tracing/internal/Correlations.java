@@ -1,9 +1,14 @@
 package io.pipelinelens.sensemaker.tracing.internal;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The parent lookup of DESIGN §3, strongest key first, for every kind that becomes a node of a
@@ -14,6 +19,10 @@ final class Correlations {
     static final Set<String> NODE_KINDS = Set.of("LighthouseJob", "PipelineRun", "TaskRun", "PipelineActivity");
     static final String LIGHTHOUSE = "lighthouse.jenkins-x.io/";
     static final String EVENT_GUID = "event-GUID";
+    static final String PULL_REQUEST = "PullRequest";
+
+    private static final Pattern PULL_REQUEST_LINK =
+            Pattern.compile("https://github\\.com/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)/pull/(\\d+)");
 
     private Correlations() {}
 
@@ -38,6 +47,56 @@ final class Correlations {
         String key = TraceIds.triggersRoot(eventId);
         return new NodeFacts(
                 key, "TriggersEvent", null, eventId, TraceIds.spanId(key), List.of(), key, null, List.of(), false);
+    }
+
+    /**
+     * A GitHub pull request, from its newest delivery. An environment PR's body links the
+     * application PRs it promotes (DESIGN §3, last row): the first is its parent, and a PR that
+     * links none starts its own trace.
+     */
+    static Optional<NodeFacts> pullRequest(JsonNode payload) {
+        JsonNode pr = payload.path("pull_request");
+        String repository = KubeObject.text(payload.path("repository").path("full_name"));
+        if (repository == null || !pr.path("number").isNumber()) {
+            return Optional.empty();
+        }
+        String uid = pullRequestUid(repository, pr.path("number").asLong());
+        List<String> linked = linkedPullRequests(uid, KubeObject.text(pr.path("body")));
+        List<String> parents = linked.isEmpty() ? List.of() : List.of(NodeFacts.uidKey(linked.getFirst()));
+        return Optional.of(new NodeFacts(
+                uid,
+                PULL_REQUEST,
+                null,
+                repository + "#" + pr.path("number").asLong(),
+                TraceIds.spanId(uid),
+                parents,
+                parents.isEmpty() ? uid : null,
+                null,
+                List.of(NodeFacts.uidKey(uid)),
+                "closed".equals(pr.path("state").asString(""))));
+    }
+
+    /** GitHub names are case-insensitive, and a PR body may spell them either way. */
+    static String pullRequestUid(String repository, long number) {
+        return TraceIds.pullRequest(repository.toLowerCase(Locale.ROOT), number);
+    }
+
+    /** The uids of the pull requests a PR body links, in order, without {@code self}. */
+    static List<String> linkedPullRequests(String self, String body) {
+        if (body == null) {
+            return List.of();
+        }
+        Set<String> linked = new LinkedHashSet<>();
+        Matcher link = PULL_REQUEST_LINK.matcher(body);
+        while (link.find()) {
+            try {
+                linked.add(pullRequestUid(link.group(1), Long.parseLong(link.group(2))));
+            } catch (NumberFormatException e) {
+                // Not a pull request number anyone can have.
+            }
+        }
+        linked.remove(self);
+        return List.copyOf(linked);
     }
 
     static NodeFacts root(String rootKey) {

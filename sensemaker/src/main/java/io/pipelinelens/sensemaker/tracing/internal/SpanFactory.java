@@ -304,6 +304,59 @@ class SpanFactory {
         return span.end(childrenEnd).build();
     }
 
+    /**
+     * A GitHub pull request from its newest delivery: from creation to merge (or close). An
+     * environment PR links the application PRs it promotes besides its parent (DESIGN §5).
+     */
+    SpanRecord pullRequest(TraceNode node, JsonNode payload) {
+        JsonNode pr = payload.path("pull_request");
+        JsonNode repository = payload.path("repository");
+        boolean merged = pr.path("merged").asBoolean(false);
+        SpanDraft span = draft(node, "PR " + node.name());
+        Optional<Instant> created = KubeObject.instant(pr.path("created_at"));
+        Optional<Instant> updated = KubeObject.instant(pr.path("updated_at"));
+        if (created.isPresent()) {
+            span.start(created.get());
+        } else {
+            span.startFallback(updated.orElse(Instant.now()), "updated_at");
+        }
+        Optional<Instant> ended = KubeObject.instant(pr.path(merged ? "merged_at" : "closed_at"));
+        if (ended.isPresent()) {
+            span.end(ended.get());
+        } else {
+            span.endFallback(updated.orElse(span.start()), "updated_at");
+        }
+        span.attribute("vcs.change.id", changeId(payload))
+                .attribute("vcs.change.title", KubeObject.text(pr.path("title")))
+                .attribute("vcs.change.state", merged ? "merged" : KubeObject.text(pr.path("state")))
+                .attribute("vcs.change.url", KubeObject.text(pr.path("html_url")))
+                .attribute("vcs.repository.name", KubeObject.text(repository.path("full_name")))
+                .attribute("vcs.repository.url.full", KubeObject.text(repository.path("html_url")))
+                .attribute("vcs.ref.head.name", KubeObject.text(pr.path("head").path("ref")))
+                .attribute(
+                        "vcs.ref.head.revision", KubeObject.text(pr.path("head").path("sha")))
+                .attribute("vcs.ref.base.name", KubeObject.text(pr.path("base").path("ref")));
+        List<String> linked = Correlations.linkedPullRequests(node.uid(), KubeObject.text(pr.path("body")));
+        for (String uid : linked) {
+            if (uid.equals(node.parentUid())) {
+                continue;
+            }
+            // A linked PR not seen (yet) would start its own trace: that is where it will be.
+            Optional<TraceNode> other = graph.find(uid).filter(n -> n.traceId() != null);
+            span.link(
+                    other.map(TraceNode::traceId).orElse(TraceIds.traceId(uid)),
+                    TraceIds.spanId(uid),
+                    Map.of("pipelinelens.link.type", "promotes", "vcs.change.url", pullRequestUrl(uid)));
+        }
+        return span.build();
+    }
+
+    /** {@code pr:owner/repo#n} back to the PR's web address. */
+    private static String pullRequestUrl(String uid) {
+        int hash = uid.lastIndexOf('#');
+        return "https://github.com/" + uid.substring("pr:".length(), hash) + "/pull/" + uid.substring(hash + 1);
+    }
+
     private List<SpanRecord> phases(
             TraceNode node, String uid, KubeObject taskRun, KubeObject pod, List<Snapshot> events, Instant start) {
         List<SpanRecord> spans = new ArrayList<>();

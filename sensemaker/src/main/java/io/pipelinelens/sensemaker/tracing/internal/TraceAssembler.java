@@ -1,15 +1,19 @@
 package io.pipelinelens.sensemaker.tracing.internal;
 
+import io.pipelinelens.sensemaker.ingest.GitWebhook;
 import io.pipelinelens.sensemaker.ingest.GitWebhookReceived;
+import io.pipelinelens.sensemaker.ingest.GitWebhooks;
 import io.pipelinelens.sensemaker.ingest.ResourceObserved;
 import io.pipelinelens.sensemaker.ingest.Snapshot;
 import io.pipelinelens.sensemaker.ingest.Snapshots;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Places every observed resource in its trace (DESIGN §3): finds its parent by the strongest key
@@ -20,11 +24,13 @@ import org.springframework.stereotype.Component;
 class TraceAssembler {
 
     private final Snapshots snapshots;
+    private final GitWebhooks webhooks;
     private final TraceGraph graph;
     private final TracingProperties properties;
 
-    TraceAssembler(Snapshots snapshots, TraceGraph graph, TracingProperties properties) {
+    TraceAssembler(Snapshots snapshots, GitWebhooks webhooks, TraceGraph graph, TracingProperties properties) {
         this.snapshots = snapshots;
+        this.webhooks = webhooks;
         this.graph = graph;
         this.properties = properties;
     }
@@ -32,10 +38,14 @@ class TraceAssembler {
     @ApplicationModuleListener
     void on(ResourceObserved observed) {
         if (Correlations.NODE_KINDS.contains(observed.kind())) {
-            snapshots
-                    .byUid(observed.uid())
-                    .flatMap(s -> Correlations.of(new KubeObject(s.body()), s.deleted()))
-                    .ifPresent(this::place);
+            Optional<NodeFacts> read = factsOf(observed.uid());
+            read.ifPresent(this::place);
+            // Listeners run concurrently: another one may have stored a newer state between our read
+            // and our lock on the node. Read again under the lock, so the newest state always wins.
+            Optional<NodeFacts> latest = factsOf(observed.uid());
+            if (latest.isPresent() && !latest.equals(read)) {
+                place(latest.get());
+            }
         } else if ("Pod".equals(observed.kind())) {
             snapshots.byUid(observed.uid()).flatMap(this::taskRunOfPod).ifPresent(this::postpone);
         } else if ("Event".equals(observed.kind())) {
@@ -52,11 +62,46 @@ class TraceAssembler {
         NodeFacts root = Correlations.gitEvent(webhook.id());
         graph.ensureRoot(root, properties.settle());
         graph.postpone(root.uid(), properties.settle());
+        if ("github".equals(webhook.provider()) && "pull_request".equals(webhook.kind())) {
+            webhooks.byId(webhook.id()).ifPresent(this::pullRequest);
+        }
+    }
+
+    /** A pull request node takes its facts from the PR's newest delivery, not from this one. */
+    private void pullRequest(GitWebhook delivery) {
+        JsonNode number = delivery.payload().path("pull_request").path("number");
+        String repository =
+                KubeObject.text(delivery.payload().path("repository").path("full_name"));
+        if (repository == null || !number.isNumber()) {
+            return;
+        }
+        Optional<GitWebhook> before = webhooks.latestPullRequest(repository, number.asLong());
+        before.ifPresent(this::placePullRequest);
+        // Read again under the node's lock: a newer delivery committed meanwhile must win.
+        Optional<GitWebhook> after = webhooks.latestPullRequest(repository, number.asLong());
+        if (after.isPresent() && !after.map(GitWebhook::id).equals(before.map(GitWebhook::id))) {
+            placePullRequest(after.get());
+        }
+    }
+
+    /** A merged PR waits for the environment PRs that promote it before its span is recorded. */
+    private void placePullRequest(GitWebhook latest) {
+        boolean merged = latest.payload().path("pull_request").path("merged").asBoolean(false);
+        Correlations.pullRequest(latest.payload())
+                .ifPresent(facts -> place(facts, merged ? properties.gitopsChildDelay() : properties.settle()));
+    }
+
+    private Optional<NodeFacts> factsOf(String uid) {
+        return snapshots.byUid(uid).flatMap(s -> Correlations.of(new KubeObject(s.body()), s.deleted()));
     }
 
     /** Stores the node's latest facts, attaches it if it can be, and then its waiting children. */
     void place(NodeFacts facts) {
-        TraceNode node = graph.upsertAndLock(facts, properties.settle());
+        place(facts, properties.settle());
+    }
+
+    private void place(NodeFacts facts, Duration settle) {
+        TraceNode node = graph.upsertAndLock(facts, settle);
         if (node.state() == TraceNode.State.PENDING) {
             resolve(node, facts.parentKeys(), facts.ownRootKey());
         }
@@ -82,7 +127,11 @@ class TraceAssembler {
                             Correlations.root(pending.fallbackRoot().substring(NodeFacts.ROOT.length())),
                             properties.settle()));
         } else {
-            String traceId = TraceIds.traceId(TraceIds.resourceRoot(pending.uid()));
+            // A pull request's uid is already its root key.
+            String traceId = TraceIds.traceId(
+                    Correlations.PULL_REQUEST.equals(pending.kind())
+                            ? pending.uid()
+                            : TraceIds.resourceRoot(pending.uid()));
             graph.makeRoot(pending.uid(), traceId);
             graph.propagateTrace(pending.uid(), traceId);
         }

@@ -160,6 +160,10 @@ class TraceHousekeeping implements SmartLifecycle {
     }
 
     private void record(TraceNode node) {
+        if (Correlations.PULL_REQUEST.equals(node.kind())) {
+            recordPullRequest(node);
+            return;
+        }
         Optional<Snapshot> snapshot = snapshots.byUid(node.uid());
         if (snapshot.isEmpty()) {
             graph.markRecorded(node.uid());
@@ -185,6 +189,26 @@ class TraceHousekeeping implements SmartLifecycle {
         if ("PipelineRun".equals(node.kind()) && !recorded.isEmpty()) {
             finished(node, snapshot.get(), recorded.getFirst());
         }
+    }
+
+    /** Its name is {@code owner/repo#number}; the span comes from the PR's newest delivery. */
+    private void recordPullRequest(TraceNode node) {
+        int hash = node.name().lastIndexOf('#');
+        List<SpanRecord> recorded;
+        try {
+            recorded = webhooks
+                    .latestPullRequest(
+                            node.name().substring(0, hash),
+                            Long.parseLong(node.name().substring(hash + 1)))
+                    .map(delivery -> factory.pullRequest(node, delivery.payload()))
+                    .stream()
+                    .toList();
+        } catch (RuntimeException e) {
+            log.error("Cannot build the span of pull request {}: {}", node.name(), e.toString());
+            graph.markRecorded(node.uid());
+            return;
+        }
+        store(node, recorded);
     }
 
     private void store(TraceNode node, List<SpanRecord> recorded) {

@@ -39,6 +39,14 @@ final class TraceIds {
         return "triggers:" + eventId;
     }
 
+    /**
+     * A GitHub pull request: the uid of its node, and the root key of the trace it starts when it
+     * links no parent pull request.
+     */
+    static String pullRequest(String repository, long number) {
+        return "pr:" + repository + "#" + number;
+    }
+
     /** Root key of a trace that starts at a resource with no findable parent. */
     static String resourceRoot(String uid) {
         return "resource:" + uid;

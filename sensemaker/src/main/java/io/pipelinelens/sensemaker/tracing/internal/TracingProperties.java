@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     children that start late (a second job, a re-test)
  * @param tick how often waiting nodes are retried and settled ones recorded
  * @param batch how many nodes one tick records at most
+ * @param gitopsChildDelay how long a merged pull request stays open for the environment pull
+ *     requests that promote it (DESIGN §5); its span still ends when it merged
  */
 @ConfigurationProperties("pipelinelens.sensemaker.tracing")
 record TracingProperties(
@@ -22,4 +24,5 @@ record TracingProperties(
         @DefaultValue("10m") Duration pendingTimeout,
         @DefaultValue("30s") Duration rootGrace,
         @DefaultValue("250ms") Duration tick,
-        @DefaultValue("200") int batch) {}
+        @DefaultValue("200") int batch,
+        @DefaultValue("2m") Duration gitopsChildDelay) {}
