@@ -42,6 +42,9 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <pre>./mvnw -B -o -pl sensemaker test -Dtest=SensemakerBenchmark -Dbench.runs=1000</pre>
  *
+ * <p>{@code -Dbench.settle=3s} and {@code -Dbench.concurrency=1} set the sensemaker's settle time
+ * and consumers per replica.
+ *
  * <p>A synthetic load of realistic runs — a PipelineRun with 4 TaskRuns, their Pods and an Event
  * per Pod, each object observed in 3 versions — goes through the machine's RabbitMQ into the
  * sensemaker on the machine's PostgreSQL. It prints the sustained ingest rate, the p50/p99 time
@@ -76,7 +79,7 @@ class SensemakerBenchmark {
                     sensemaker ingest         %.0f events/s sustained (%.1f s)
                     floor (consume + insert)  %.0f events/s
                     sensemaker / floor        %.0f %%
-                    terminal change → span    p50 %d ms, p99 %d ms, max %d ms (%d runs; settle %s)
+                    terminal change → span    p50 %d ms, p99 %d ms, max %d ms (%d runs; settle %s, %s consumers)
                     ===========================
                     """,
                     runs,
@@ -91,7 +94,8 @@ class SensemakerBenchmark {
                     result.p99,
                     result.max,
                     result.latencies,
-                    System.getProperty("bench.settle", "3s"));
+                    System.getProperty("bench.settle", "3s"),
+                    System.getProperty("bench.concurrency", "1"));
         } finally {
             connections.destroy();
         }
@@ -161,6 +165,8 @@ class SensemakerBenchmark {
                             "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
                             "--pipelinelens.sensemaker.ingest.exchange=" + exchange,
                             "--pipelinelens.sensemaker.ingest.queue=" + queue,
+                            "--pipelinelens.sensemaker.ingest.concurrency="
+                                    + System.getProperty("bench.concurrency", "1"),
                             "--pipelinelens.sensemaker.tracing.settle=" + System.getProperty("bench.settle", "3s"),
                             "--otel.exporter.otlp.endpoint=" + otlp.endpoint(),
                             "--logging.level.root=WARN");
