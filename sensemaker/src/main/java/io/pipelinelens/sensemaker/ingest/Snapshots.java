@@ -14,6 +14,9 @@ public interface Snapshots {
     /** The newest object of a kind in a namespace that carries all the given labels. */
     Optional<Snapshot> byLabels(String kind, String namespace, Map<String, String> labels);
 
-    /** The Kubernetes Events whose {@code involvedObject.uid} is the given object. */
-    List<Snapshot> eventsAbout(String uid);
+    /**
+     * The Kubernetes Events about an object: by {@code involvedObject.uid}, or, for Events that
+     * carry no uid, by its kind, namespace and name.
+     */
+    List<Snapshot> eventsAbout(String uid, String kind, String namespace, String name);
 }

@@ -301,10 +301,20 @@ final class ExpectedTrace {
         return object.path("metadata").path("uid").asString();
     }
 
+    /** By the involved object's uid, or by its name when the Event carries no uid (DESIGN §3). */
+    private static boolean about(JsonNode event, JsonNode pod) {
+        JsonNode involved = event.path("involvedObject");
+        String involvedUid = involved.path("uid").asString("");
+        return involvedUid.isEmpty()
+                ? involved.path("name")
+                        .asString("")
+                        .equals(pod.path("metadata").path("name").asString())
+                : involvedUid.equals(uid(pod));
+    }
+
     private static Instant eventAt(TraceScenario s, JsonNode pod, String reason) {
-        String podUid = uid(pod);
         return s.events.stream()
-                .filter(e -> e.path("involvedObject").path("uid").asString().equals(podUid))
+                .filter(e -> about(e, pod))
                 .filter(e -> e.path("reason").asString().equals(reason))
                 .map(e -> Instant.parse(
                         e.hasNonNull("eventTime")

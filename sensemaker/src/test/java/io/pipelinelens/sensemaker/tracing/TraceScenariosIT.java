@@ -100,6 +100,21 @@ class TraceScenariosIT {
     }
 
     @Test
+    void findsThePodOfAnEventThatCarriesNoUidByItsName() {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-presubmit-succeeded.yaml")
+                .build();
+        scenario.events.forEach(e -> ((ObjectNode) e.path("involvedObject")).remove("uid"));
+        List<Span> spans = publishAndAssertTree(scenario);
+
+        assertThat(named(spans, "POD jx-secret-lint").getEventsList())
+                .extracting(Span.Event::getName)
+                .containsExactlyInAnyOrder("Scheduled", "Pulling", "Pulled", "Created", "Started");
+        named(spans, "image pull");
+    }
+
+    @Test
     void tracesAPostsubmitPushWithItsJenkinsXActivityAndPromotions() {
         TraceScenario scenario = TraceScenario.builder(random)
                 .push()

@@ -8,7 +8,9 @@ import io.pipelinelens.sensemaker.ingest.Snapshots;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
@@ -59,11 +61,19 @@ class JooqSnapshots implements Snapshots {
     }
 
     @Override
-    public List<Snapshot> eventsAbout(String uid) {
+    public List<Snapshot> eventsAbout(String uid, String kind, String namespace, String name) {
+        Field<String> involvedUid =
+                DSL.field("{0} -> 'involvedObject' ->> 'uid'", String.class, RESOURCE_SNAPSHOTS.BODY);
+        Condition byName = involvedUid
+                .isNull()
+                .and(DSL.field("{0} -> 'involvedObject' ->> 'kind'", String.class, RESOURCE_SNAPSHOTS.BODY)
+                        .eq(kind))
+                .and(DSL.field("{0} -> 'involvedObject' ->> 'name'", String.class, RESOURCE_SNAPSHOTS.BODY)
+                        .eq(name))
+                .and(RESOURCE_SNAPSHOTS.NAMESPACE.eq(namespace));
         return db.selectFrom(RESOURCE_SNAPSHOTS)
                 .where(RESOURCE_SNAPSHOTS.KIND.eq("Event"))
-                .and(DSL.field("{0} -> 'involvedObject' ->> 'uid'", String.class, RESOURCE_SNAPSHOTS.BODY)
-                        .eq(uid))
+                .and(involvedUid.eq(uid).or(byName))
                 .orderBy(RESOURCE_SNAPSHOTS.UID)
                 .fetch(this::toSnapshot);
     }

@@ -105,11 +105,12 @@ class SpanFactory {
         String stepParent = node.spanId();
         if (pod.isPresent()) {
             KubeObject podObject = new KubeObject(pod.get().body());
-            List<Snapshot> events = snapshots.eventsAbout(podObject.uid()).stream()
-                    .sorted(Comparator.comparing((Snapshot e) ->
-                                    eventTime(new KubeObject(e.body())).orElse(Instant.EPOCH))
-                            .thenComparing(Snapshot::uid))
-                    .toList();
+            List<Snapshot> events =
+                    snapshots.eventsAbout(podObject.uid(), "Pod", podObject.namespace(), podObject.name()).stream()
+                            .sorted(Comparator.comparing((Snapshot e) ->
+                                            eventTime(new KubeObject(e.body())).orElse(Instant.EPOCH))
+                                    .thenComparing(Snapshot::uid))
+                            .toList();
             String podSpanId = TraceIds.spanId(uid, "pod");
             stepParent = podSpanId;
             SpanDraft podSpan = new SpanDraft(node.traceId(), podSpanId, node.spanId(), "POD " + task)

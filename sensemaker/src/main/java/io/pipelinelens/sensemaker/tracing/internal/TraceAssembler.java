@@ -191,7 +191,16 @@ class TraceAssembler {
         KubeObject object = new KubeObject(event.body());
         String involved = KubeObject.text(object.path("involvedObject", "uid"));
         if (involved == null) {
-            return;
+            // No uid: the object is found by kind, namespace and name instead (DESIGN §3).
+            String kind = KubeObject.text(object.path("involvedObject", "kind"));
+            String name = KubeObject.text(object.path("involvedObject", "name"));
+            String namespace = first(KubeObject.text(object.path("involvedObject", "namespace")), event.namespace());
+            involved = kind == null || name == null
+                    ? null
+                    : snapshots.byName(kind, namespace, name).map(Snapshot::uid).orElse(null);
+            if (involved == null) {
+                return;
+            }
         }
         if ("Pod".equals(object.path("involvedObject", "kind").asString(""))) {
             snapshots.byUid(involved).flatMap(this::taskRunOfPod).ifPresent(this::postpone);
@@ -207,6 +216,10 @@ class TraceAssembler {
                 .or(() -> Optional.ofNullable(object.label("tekton.dev/taskRun"))
                         .flatMap(name -> snapshots.byName("TaskRun", object.namespace(), name))
                         .map(Snapshot::uid));
+    }
+
+    private static String first(String a, String b) {
+        return a != null ? a : b;
     }
 
     private void postpone(String uid) {
