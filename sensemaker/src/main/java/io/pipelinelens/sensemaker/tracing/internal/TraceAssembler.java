@@ -173,15 +173,15 @@ class TraceAssembler {
 
     /** Children that waited for one of these keys are attached now, and so on down the tree. */
     private void wakeWaiters(List<String> keys) {
-        Deque<List<String>> todo = new ArrayDeque<>();
-        todo.add(keys);
+        Deque<List<String>> toWake = new ArrayDeque<>();
+        toWake.add(keys);
         // Bounded: a tree is finite, but a bad key scheme must not spin a listener forever.
-        for (int rounds = 0; !todo.isEmpty() && rounds < 10_000; rounds++) {
-            for (String uid : graph.waitingFor(todo.poll())) {
+        for (int rounds = 0; !toWake.isEmpty() && rounds < 10_000; rounds++) {
+            for (String uid : graph.waitingFor(toWake.poll())) {
                 Optional<TraceNode> waiter = graph.lock(uid);
                 if (waiter.isPresent() && waiter.get().state() == TraceNode.State.PENDING) {
                     resolve(waiter.get(), waiter.get().waitingFor(), null);
-                    todo.add(waiter.get().keys());
+                    toWake.add(waiter.get().keys());
                 }
             }
         }
