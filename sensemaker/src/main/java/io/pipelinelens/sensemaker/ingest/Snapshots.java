@@ -1,5 +1,6 @@
 package io.pipelinelens.sensemaker.ingest;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,6 +9,9 @@ import java.util.Optional;
 public interface Snapshots {
 
     Optional<Snapshot> byUid(String uid);
+
+    /** The snapshots of those of the objects that are stored, by uid. */
+    Map<String, Snapshot> byUids(Collection<String> uids);
 
     Optional<Snapshot> byName(String kind, String namespace, String name);
 

@@ -55,6 +55,8 @@ class SensemakerBenchmark {
 
     private static final int TASKS = 4;
     private static final int VERSIONS = 3;
+    /** The sensemaker's default {@code ingest.batch-size}. */
+    private static final int BATCH = 200;
 
     @Test
     void measure() throws Exception {
@@ -70,14 +72,17 @@ class SensemakerBenchmark {
         connections.setPassword(broker.password());
         connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         try {
-            double floor = floor(connections, load, events);
+            double floorPerMessage = floor(connections, load, events, 1);
+            double floor = floor(connections, load, events, BATCH);
             Result result = sensemaker(connections, load, events);
             System.out.printf(
                     """
                     === SensemakerBenchmark ===
                     runs                      %d (%d events: PipelineRun + %d TaskRuns + Pods + Events, %d versions each)
                     sensemaker ingest         %.0f events/s sustained (%.1f s)
-                    floor (consume + insert)  %.0f events/s
+                    sensemaker to last span   %.0f events/s (%.1f s from the first event to the last run's span)
+                    floor, batches of %d     %.0f events/s (consume + one insert per event, a transaction per batch)
+                    floor, per message        %.0f events/s (consume + one insert, a transaction per message)
                     sensemaker / floor        %.0f %%
                     terminal change → span    p50 %d ms, p99 %d ms, max %d ms (%d runs; settle %s, %s consumers)
                     ===========================
@@ -88,7 +93,11 @@ class SensemakerBenchmark {
                     VERSIONS,
                     result.eventsPerSecond,
                     result.seconds,
+                    events / result.tracedSeconds,
+                    result.tracedSeconds,
+                    BATCH,
                     floor,
+                    floorPerMessage,
                     100 * result.eventsPerSecond / floor,
                     result.p50,
                     result.p99,
@@ -101,8 +110,12 @@ class SensemakerBenchmark {
         }
     }
 
-    /** The same messages, consumed by a bare listener that inserts each one and does nothing else. */
-    private double floor(CachingConnectionFactory connections, List<Run> load, int events) throws Exception {
+    /**
+     * The same messages, consumed by a bare listener that inserts each one and does nothing else:
+     * one transaction per message, or one per batch of {@code batch} messages as the sensemaker
+     * consumes them.
+     */
+    private double floor(CachingConnectionFactory connections, List<Run> load, int events, int batch) throws Exception {
         String queue = LocalRabbit.uniqueName("bench.floor");
         RabbitAdmin admin = new RabbitAdmin(connections);
         admin.declareQueue(new Queue(queue, true, false, false));
@@ -118,19 +131,39 @@ class SensemakerBenchmark {
                 }
             }
             CountDownLatch done = new CountDownLatch(events);
+            db.setAutoCommit(batch == 1);
             PreparedStatement insert = db.prepareStatement(
                     "insert into observations (id, body) values (?, ?::jsonb) on conflict do nothing");
             SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connections);
             container.setQueueNames(queue);
-            container.setPrefetchCount(100);
-            container.setMessageListener(message -> {
-                try {
-                    insert.setString(1, message.getMessageProperties().getMessageId());
-                    insert.setString(2, new String(message.getBody(), java.nio.charset.StandardCharsets.UTF_8));
-                    insert.executeUpdate();
-                    done.countDown();
-                } catch (java.sql.SQLException e) {
-                    throw new IllegalStateException(e);
+            container.setPrefetchCount(Math.max(100, 2 * batch));
+            if (batch > 1) {
+                container.setConsumerBatchEnabled(true);
+                container.setBatchSize(batch);
+                container.setBatchReceiveTimeout(50L);
+            }
+            container.setMessageListener(new org.springframework.amqp.core.BatchMessageListener() {
+                @Override
+                public void onMessage(Message message) {
+                    onMessageBatch(List.of(message));
+                }
+
+                @Override
+                public void onMessageBatch(List<Message> messages) {
+                    try {
+                        for (Message message : messages) {
+                            insert.setString(1, message.getMessageProperties().getMessageId());
+                            insert.setString(2, new String(message.getBody(), java.nio.charset.StandardCharsets.UTF_8));
+                            insert.addBatch();
+                        }
+                        insert.executeBatch();
+                        if (batch > 1) {
+                            db.commit();
+                        }
+                        messages.forEach(m -> done.countDown());
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
                 }
             });
             long start = System.nanoTime();
@@ -174,6 +207,7 @@ class SensemakerBenchmark {
                 RabbitTemplate template = new RabbitTemplate(connections);
                 Map<String, Instant> terminalPublished = new HashMap<>();
                 long start = System.nanoTime();
+                Instant firstPublished = Instant.now();
                 for (Run run : load) {
                     for (int i = 0; i < run.messages.size(); i++) {
                         template.send(exchange, run.routingKeys.get(i), run.messages.get(i));
@@ -202,6 +236,10 @@ class SensemakerBenchmark {
                     }
                     Thread.sleep(200);
                 }
+                double tracedSeconds = exported.values().stream()
+                        .max(Instant::compareTo)
+                        .map(last -> Duration.between(firstPublished, last).toNanos() / 1e9)
+                        .orElse(Double.NaN);
                 List<Long> latencies = new ArrayList<>();
                 exported.forEach((uid, at) -> latencies.add(
                         Duration.between(terminalPublished.get(uid), at).toMillis()));
@@ -210,6 +248,7 @@ class SensemakerBenchmark {
                 return new Result(
                         events / seconds,
                         seconds,
+                        tracedSeconds,
                         latencies.get(latencies.size() / 2),
                         latencies.get((int) Math.min(latencies.size() - 1, Math.ceil(latencies.size() * 0.99) - 1)),
                         latencies.getLast(),
@@ -353,5 +392,12 @@ class SensemakerBenchmark {
         }
     }
 
-    private record Result(double eventsPerSecond, double seconds, long p50, long p99, long max, int latencies) {}
+    private record Result(
+            double eventsPerSecond,
+            double seconds,
+            double tracedSeconds,
+            long p50,
+            long p99,
+            long max,
+            int latencies) {}
 }

@@ -74,8 +74,8 @@ class IngestIT {
         final List<ResourceObserved> events = new CopyOnWriteArrayList<>();
 
         @EventListener
-        void on(ResourceObserved event) {
-            events.add(event);
+        void on(ResourcesObserved batch) {
+            events.addAll(batch.resources());
         }
 
         List<ResourceObserved> of(String uid) {

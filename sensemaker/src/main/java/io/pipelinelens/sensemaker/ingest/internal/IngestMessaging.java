@@ -7,6 +7,9 @@ import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
 import org.springframework.amqp.core.TopicExchange;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.boot.amqp.autoconfigure.SimpleRabbitListenerContainerFactoryConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -16,6 +19,25 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class IngestMessaging {
+
+    /** The listener container factory that hands the ingest whole batches of messages. */
+    static final String BATCHES = "observationBatches";
+
+    @Bean(BATCHES)
+    SimpleRabbitListenerContainerFactory observationBatches(
+            SimpleRabbitListenerContainerFactoryConfigurer configurer,
+            ConnectionFactory connections,
+            IngestProperties properties) {
+        SimpleRabbitListenerContainerFactory factory = new SimpleRabbitListenerContainerFactory();
+        configurer.configure(factory, connections);
+        factory.setBatchListener(true);
+        factory.setConsumerBatchEnabled(true);
+        factory.setBatchSize(properties.batchSize());
+        factory.setBatchReceiveTimeout(properties.batchWait().toMillis());
+        // A batch can only fill up from messages the broker has already sent.
+        factory.setPrefetchCount(2 * properties.batchSize());
+        return factory;
+    }
 
     @Bean
     Declarables ingestTopology(IngestProperties properties) {

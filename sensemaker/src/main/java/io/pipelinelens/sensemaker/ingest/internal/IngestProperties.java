@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     broker parks what the sensemaker rejects without a reason; off for brokers that do not know
  *     the argument (the standalone mode's Qpid). Rejected messages are parked with their reason
  *     by the sensemaker itself either way
+ * @param batchSize how many messages are stored in one transaction at most
+ * @param batchWait how long a consumer waits for a batch to fill before it stores what it has
  * @param redeliveryPause how long a consumer waits before handing back a message it could not
  *     store for a passing reason (the database is down), so redelivery does not spin
  */
@@ -25,11 +27,16 @@ public record IngestProperties(
         @DefaultValue("quorum") QueueType queueType,
         @DefaultValue("1") int concurrency,
         @DefaultValue("true") boolean brokerDeadLettering,
+        @DefaultValue("200") int batchSize,
+        @DefaultValue("50ms") java.time.Duration batchWait,
         @DefaultValue("1s") java.time.Duration redeliveryPause) {
 
     public IngestProperties {
         if (exchange == null || exchange.isBlank() || queue == null || queue.isBlank()) {
             throw new IllegalArgumentException("pipelinelens.sensemaker.ingest.exchange and .queue must be set");
+        }
+        if (batchSize < 1 || batchSize > 1000) {
+            throw new IllegalArgumentException("pipelinelens.sensemaker.ingest.batch-size must be between 1 and 1000");
         }
         if (concurrency < 1) {
             throw new IllegalArgumentException("pipelinelens.sensemaker.ingest.concurrency must be >= 1");

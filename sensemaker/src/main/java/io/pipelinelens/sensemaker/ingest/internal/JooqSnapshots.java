@@ -5,6 +5,8 @@ import static io.pipelinelens.sensemaker.db.Tables.RESOURCE_SNAPSHOTS;
 import io.pipelinelens.sensemaker.db.tables.records.ResourceSnapshotsRecord;
 import io.pipelinelens.sensemaker.ingest.Snapshot;
 import io.pipelinelens.sensemaker.ingest.Snapshots;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +34,18 @@ class JooqSnapshots implements Snapshots {
                 .where(RESOURCE_SNAPSHOTS.UID.eq(uid))
                 .fetchOptional()
                 .map(this::toSnapshot);
+    }
+
+    @Override
+    public Map<String, Snapshot> byUids(Collection<String> uids) {
+        if (uids.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Snapshot> found = new HashMap<>();
+        db.selectFrom(RESOURCE_SNAPSHOTS)
+                .where(RESOURCE_SNAPSHOTS.UID.eq(DSL.any(uids.toArray(String[]::new))))
+                .forEach(r -> found.put(r.getUid(), toSnapshot(r)));
+        return found;
     }
 
     @Override

@@ -3,32 +3,38 @@ package io.pipelinelens.sensemaker.ingest.internal;
 import static io.pipelinelens.sensemaker.db.Tables.GIT_WEBHOOKS;
 import static io.pipelinelens.sensemaker.db.Tables.RECEIVED_EVENTS;
 import static io.pipelinelens.sensemaker.db.Tables.RESOURCE_SNAPSHOTS;
+import static org.jooq.impl.DSL.excluded;
 
 import io.pipelinelens.contracts.EventType;
 import io.pipelinelens.sensemaker.ingest.GitWebhookReceived;
 import io.pipelinelens.sensemaker.ingest.ResourceObserved;
-import java.time.OffsetDateTime;
+import io.pipelinelens.sensemaker.ingest.ResourcesObserved;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.InsertValuesStep2;
+import org.jooq.InsertValuesStep9;
 import org.jooq.JSONB;
 import org.jooq.impl.DSL;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Stores one observation: dedupes it by event id, keeps the newest snapshot per object, and
- * announces a change in the same transaction (the event publication registry makes that
- * announcement as durable as the snapshot).
+ * Stores a batch of observations in one transaction: dedupes them by event id, keeps the newest
+ * snapshot per object, and announces what changed in the same transaction (the event publication
+ * registry makes that announcement as durable as the snapshots).
  */
 @Service
 class ObservationIngest {
-
-    private static final Logger log = LoggerFactory.getLogger(ObservationIngest.class);
 
     /** Newer only: resourceVersions are compared as numbers when both are (etcd's are). */
     private static final Condition NEWER = DSL.condition(
@@ -43,90 +49,139 @@ class ObservationIngest {
         this.events = events;
     }
 
-    /** @return whether the observation was new (not a redelivery of an event already ingested) */
+    /** How many observations of a batch were new, and how many were redeliveries. */
+    record Outcome(int ingested, int duplicates) {}
+
     @Transactional
-    boolean ingest(Observation observation) {
-        int fresh = db.insertInto(RECEIVED_EVENTS, RECEIVED_EVENTS.ID, RECEIVED_EVENTS.TYPE)
-                .values(observation.id(), observation.type().type())
-                .onConflictDoNothing()
-                .execute();
-        if (fresh == 0) {
-            log.debug("Duplicate event {} ignored", observation.id());
-            return false;
+    Outcome ingest(List<Observation> batch) {
+        Map<String, Observation> byId = new LinkedHashMap<>();
+        batch.forEach(o -> byId.putIfAbsent(o.id(), o));
+        Set<String> fresh = markReceived(byId.values());
+        List<Observation> webhooks = new ArrayList<>();
+        // Sorted by uid: concurrent consumers lock the snapshot rows they share in the same order.
+        Map<String, Observation> newestByUid = new TreeMap<>();
+        for (Observation o : byId.values()) {
+            if (!fresh.contains(o.id())) {
+                continue;
+            }
+            if (o.type() == EventType.GIT_WEBHOOK_RECEIVED) {
+                webhooks.add(o);
+            } else {
+                newestByUid.merge(o.object().uid(), o, ObservationIngest::newer);
+            }
         }
-        if (observation.type() == EventType.GIT_WEBHOOK_RECEIVED) {
-            storeWebhook(observation);
-        } else {
-            storeSnapshot(observation);
+        webhooks.forEach(this::storeWebhook);
+        storeSnapshots(newestByUid.values());
+        return new Outcome(fresh.size(), batch.size() - fresh.size());
+    }
+
+    private Set<String> markReceived(Iterable<Observation> observations) {
+        InsertValuesStep2<?, String, String> insert =
+                db.insertInto(RECEIVED_EVENTS, RECEIVED_EVENTS.ID, RECEIVED_EVENTS.TYPE);
+        for (Observation o : observations) {
+            insert = insert.values(o.id(), o.type().type());
         }
-        return true;
+        return new HashSet<>(
+                insert.onConflictDoNothing().returningResult(RECEIVED_EVENTS.ID).fetch(RECEIVED_EVENTS.ID));
     }
 
     private void storeWebhook(Observation observation) {
         JsonNode data = observation.data();
+        String provider = text(data, "provider");
+        String kind = text(data, "kind");
         db.insertInto(GIT_WEBHOOKS)
                 .set(GIT_WEBHOOKS.ID, observation.id())
-                .set(GIT_WEBHOOKS.PROVIDER, text(data, "provider", "unknown"))
-                .set(GIT_WEBHOOKS.KIND, text(data, "kind", "unknown"))
+                .set(GIT_WEBHOOKS.PROVIDER, provider)
+                .set(GIT_WEBHOOKS.KIND, kind)
                 .set(GIT_WEBHOOKS.SUBJECT, observation.subject())
-                .set(GIT_WEBHOOKS.BODY, JSONB.valueOf(data.toString()))
+                .set(GIT_WEBHOOKS.BODY, JSONB.valueOf(observation.dataJson()))
                 .set(GIT_WEBHOOKS.RECEIVED_AT, observation.time().atOffset(ZoneOffset.UTC))
                 .onConflictDoNothing()
                 .execute();
-        events.publishEvent(new GitWebhookReceived(
-                observation.id(), text(data, "provider", "unknown"), text(data, "kind", "unknown")));
+        events.publishEvent(new GitWebhookReceived(observation.id(), provider, kind));
     }
 
-    private void storeSnapshot(Observation observation) {
-        JsonNode object = observation.data();
-        JsonNode metadata = object.path("metadata");
-        String uid = text(metadata, "uid", null);
-        String resourceVersion = text(metadata, "resourceVersion", null);
-        String kind = text(object, "kind", null);
-        String apiVersion = text(object, "apiVersion", null);
-        String name = text(metadata, "name", null);
-        if (uid == null || resourceVersion == null || kind == null || apiVersion == null || name == null) {
-            throw new InvalidObservation(
-                    "event " + observation.id()
-                            + " carries no Kubernetes object (apiVersion, kind, metadata.name, uid and resourceVersion are required)");
+    private void storeSnapshots(Iterable<Observation> newest) {
+        var r = RESOURCE_SNAPSHOTS;
+        InsertValuesStep9<?, String, String, String, String, String, String, Boolean, JSONB, java.time.OffsetDateTime>
+                insert = db.insertInto(
+                        r,
+                        r.UID,
+                        r.API_VERSION,
+                        r.KIND,
+                        r.NAMESPACE,
+                        r.NAME,
+                        r.RESOURCE_VERSION,
+                        r.DELETED,
+                        r.BODY,
+                        r.OBSERVED_AT);
+        Map<String, Observation> byUid = new LinkedHashMap<>();
+        for (Observation o : newest) {
+            Observation.ObjectRef ref = o.object();
+            byUid.put(ref.uid(), o);
+            insert = insert.values(
+                    ref.uid(),
+                    ref.apiVersion(),
+                    ref.kind(),
+                    ref.namespace(),
+                    ref.name(),
+                    ref.resourceVersion(),
+                    o.deletion(),
+                    JSONB.valueOf(o.dataJson()),
+                    o.time().atOffset(ZoneOffset.UTC));
         }
-        String namespace = text(metadata, "namespace", null);
-        boolean deleted = observation.type() == EventType.RESOURCE_DELETED;
-        OffsetDateTime observedAt = observation.time().atOffset(ZoneOffset.UTC);
-
-        var upsert = db.insertInto(RESOURCE_SNAPSHOTS)
-                .set(RESOURCE_SNAPSHOTS.UID, uid)
-                .set(RESOURCE_SNAPSHOTS.API_VERSION, apiVersion)
-                .set(RESOURCE_SNAPSHOTS.KIND, kind)
-                .set(RESOURCE_SNAPSHOTS.NAMESPACE, namespace)
-                .set(RESOURCE_SNAPSHOTS.NAME, name)
-                .set(RESOURCE_SNAPSHOTS.RESOURCE_VERSION, resourceVersion)
-                .set(RESOURCE_SNAPSHOTS.DELETED, deleted)
-                .set(RESOURCE_SNAPSHOTS.BODY, JSONB.valueOf(object.toString()))
-                .set(RESOURCE_SNAPSHOTS.OBSERVED_AT, observedAt)
-                .onConflict(RESOURCE_SNAPSHOTS.UID)
-                .doUpdate()
-                .set(RESOURCE_SNAPSHOTS.RESOURCE_VERSION, resourceVersion)
-                .set(RESOURCE_SNAPSHOTS.DELETED, deleted)
-                .set(RESOURCE_SNAPSHOTS.BODY, JSONB.valueOf(object.toString()))
-                .set(RESOURCE_SNAPSHOTS.OBSERVED_AT, observedAt);
-        // A deletion is final whatever its version; an older applied state never overwrites a newer one.
-        int changed = deleted ? upsert.execute() : upsert.where(NEWER).execute();
-        if (changed == 0) {
-            log.debug(
-                    "Event {} carries an older state of {} {}/{}; kept the newer one",
-                    observation.id(),
-                    kind,
-                    namespace,
-                    name);
+        if (byUid.isEmpty()) {
             return;
         }
-        events.publishEvent(new ResourceObserved(
-                observation.id(), uid, apiVersion, kind, namespace, name, resourceVersion, deleted));
+        // A deletion is final whatever its version; an older applied state never overwrites a newer one.
+        Set<String> changed = new HashSet<>(insert.onConflict(r.UID)
+                .doUpdate()
+                .set(r.RESOURCE_VERSION, excluded(r.RESOURCE_VERSION))
+                .set(r.DELETED, excluded(r.DELETED))
+                .set(r.BODY, excluded(r.BODY))
+                .set(r.OBSERVED_AT, excluded(r.OBSERVED_AT))
+                .where(excluded(r.DELETED).isTrue().or(NEWER))
+                .returningResult(r.UID)
+                .fetch(r.UID));
+        List<ResourceObserved> announced = new ArrayList<>();
+        byUid.forEach((uid, o) -> {
+            if (changed.contains(uid)) {
+                Observation.ObjectRef ref = o.object();
+                announced.add(new ResourceObserved(
+                        o.id(),
+                        uid,
+                        ref.apiVersion(),
+                        ref.kind(),
+                        ref.namespace(),
+                        ref.name(),
+                        ref.resourceVersion(),
+                        o.deletion()));
+            }
+        });
+        if (!announced.isEmpty()) {
+            events.publishEvent(new ResourcesObserved(announced));
+        }
     }
 
-    private static String text(JsonNode node, String field, String fallback) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() || value.asString().isBlank() ? fallback : value.asString();
+    /** Of two states of one object in a batch, the one to keep: a deletion, else the higher version. */
+    static Observation newer(Observation a, Observation b) {
+        if (a.deletion() != b.deletion()) {
+            return a.deletion() ? a : b;
+        }
+        String va = a.object().resourceVersion();
+        String vb = b.object().resourceVersion();
+        if (isNumber(va) && isNumber(vb)) {
+            return new java.math.BigInteger(va).compareTo(new java.math.BigInteger(vb)) >= 0 ? a : b;
+        }
+        return b; // not comparable: the later one, as the database would keep it
+    }
+
+    private static boolean isNumber(String s) {
+        return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    private static String text(JsonNode node, String field) {
+        String value = Observation.text(node, field);
+        return value == null ? "unknown" : value;
     }
 }

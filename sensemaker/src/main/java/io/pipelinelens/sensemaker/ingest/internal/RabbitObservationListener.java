@@ -2,6 +2,8 @@ package io.pipelinelens.sensemaker.ingest.internal;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpRejectAndDontRequeueException;
@@ -9,13 +11,15 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Consumes the harvester's CloudEvents. A message that can never be ingested is moved to the
- * dead-letter exchange with the reason in its headers and logged; anything else (the database is
- * down) is thrown back so that the broker redelivers it: nothing is lost.
+ * Consumes the harvester's CloudEvents in batches, one transaction per batch. A message that can
+ * never be ingested is moved to the dead-letter exchange with the reason in its headers and logged;
+ * anything else (the database is down) is thrown back so that the broker redelivers the batch:
+ * nothing is lost, and what was stored already is recognised as a duplicate.
  */
 @Component
 class RabbitObservationListener {
@@ -47,35 +51,60 @@ class RabbitObservationListener {
         this.rejected = meters.counter("pipelinelens.ingest.events", "outcome", "rejected");
     }
 
+    private record Parsed(Message message, Observation observation) {}
+
     @RabbitListener(
             queues = "${pipelinelens.sensemaker.ingest.queue:pipeline-lens.sensemaker.ingest}",
+            containerFactory = IngestMessaging.BATCHES,
             concurrency = "${pipelinelens.sensemaker.ingest.concurrency:1}")
-    void onMessage(Message message) {
-        try {
-            Observation observation = Observation.parse(message.getBody(), json);
-            if (ingest.ingest(observation)) {
-                ingested.increment();
-            } else {
-                duplicates.increment();
+    void onMessages(List<Message> messages) {
+        List<Parsed> readable = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            try {
+                readable.add(new Parsed(message, Observation.parse(message.getBody(), json)));
+            } catch (InvalidObservation e) {
+                reject(message, e.getMessage());
             }
-        } catch (InvalidObservation e) {
-            reject(message, e.getMessage());
+        }
+        if (readable.isEmpty()) {
+            return;
+        }
+        try {
+            count(ingest.ingest(readable.stream().map(Parsed::observation).toList()));
+        } catch (DataIntegrityViolationException e) {
+            // The database refuses something in the batch (say, a character jsonb cannot hold):
+            // find which message it is by storing them one by one.
+            readable.forEach(this::ingestAlone);
         } catch (RuntimeException e) {
-            log.warn(
-                    "Could not ingest message {}, the broker will redeliver it: {}",
-                    message.getMessageProperties().getMessageId(),
-                    e.toString());
-            pause();
-            throw e;
+            redeliver(messages.size(), e);
         }
     }
 
-    private void pause() {
+    private void ingestAlone(Parsed parsed) {
+        try {
+            count(ingest.ingest(List.of(parsed.observation())));
+        } catch (DataIntegrityViolationException e) {
+            reject(
+                    parsed.message(),
+                    "the database refuses it: " + e.getMostSpecificCause().getMessage());
+        } catch (RuntimeException e) {
+            redeliver(1, e);
+        }
+    }
+
+    private void count(ObservationIngest.Outcome outcome) {
+        ingested.increment(outcome.ingested());
+        duplicates.increment(outcome.duplicates());
+    }
+
+    private void redeliver(int size, RuntimeException e) {
+        log.warn("Could not ingest a batch of {} messages, the broker will redeliver them: {}", size, e.toString());
         try {
             Thread.sleep(properties.redeliveryPause().toMillis());
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
+        throw e;
     }
 
     private void reject(Message message, String reason) {
@@ -92,7 +121,7 @@ class RabbitObservationListener {
             rabbit.send(properties.deadLetterExchange(), props.getReceivedRoutingKey(), message);
             rejected.increment();
         } catch (RuntimeException e) {
-            // Could not park it with its reason: let the broker dead-letter it as it is.
+            // Could not park it with its reason: let the broker dead-letter the batch as it is.
             throw new AmqpRejectAndDontRequeueException(reason, e);
         }
     }

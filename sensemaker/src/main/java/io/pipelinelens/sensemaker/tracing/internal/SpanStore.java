@@ -5,9 +5,11 @@ import static io.pipelinelens.sensemaker.db.Tables.SPANS;
 import io.pipelinelens.sensemaker.db.tables.records.SpansRecord;
 import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.springframework.stereotype.Repository;
@@ -30,24 +32,49 @@ class SpanStore {
         this.json = json;
     }
 
-    /** @return false when the span was already recorded (by another replica, or before a restart) */
-    boolean record(SpanRecord span) {
-        return db.insertInto(SPANS)
-                        .set(SPANS.SPAN_ID, span.spanId())
-                        .set(SPANS.TRACE_ID, span.traceId())
-                        .set(SPANS.PARENT_SPAN_ID, span.parentSpanId())
-                        .set(SPANS.NAME, span.name())
-                        .set(SPANS.KIND, span.kind().name())
-                        .set(SPANS.START_EPOCH_NANOS, span.startEpochNanos())
-                        .set(SPANS.END_EPOCH_NANOS, span.endEpochNanos())
-                        .set(SPANS.ATTRIBUTES, JSONB.valueOf(json.writeValueAsString(span.attributes())))
-                        .set(SPANS.STATUS_CODE, span.status().name())
-                        .set(SPANS.STATUS_MESSAGE, span.statusMessage())
-                        .set(SPANS.EVENTS, JSONB.valueOf(json.writeValueAsString(span.events())))
-                        .set(SPANS.LINKS, JSONB.valueOf(json.writeValueAsString(span.links())))
-                        .onConflictDoNothing()
-                        .execute()
-                == 1;
+    /**
+     * Records the spans in one statement; one recorded already (by another replica, or before a
+     * restart) stays as it was.
+     */
+    void recordAll(Collection<SpanRecord> recorded) {
+        if (recorded.isEmpty()) {
+            return;
+        }
+        var s = SPANS;
+        var insert = db.insertInto(
+                s,
+                s.SPAN_ID,
+                s.TRACE_ID,
+                s.PARENT_SPAN_ID,
+                s.NAME,
+                s.KIND,
+                s.START_EPOCH_NANOS,
+                s.END_EPOCH_NANOS,
+                s.ATTRIBUTES,
+                s.STATUS_CODE,
+                s.STATUS_MESSAGE,
+                s.EVENTS,
+                s.LINKS);
+        Set<String> seen = new HashSet<>();
+        for (SpanRecord span : recorded) {
+            if (!seen.add(span.spanId())) {
+                continue;
+            }
+            insert = insert.values(
+                    span.spanId(),
+                    span.traceId(),
+                    span.parentSpanId(),
+                    span.name(),
+                    span.kind().name(),
+                    span.startEpochNanos(),
+                    span.endEpochNanos(),
+                    JSONB.valueOf(json.writeValueAsString(span.attributes())),
+                    span.status().name(),
+                    span.statusMessage(),
+                    JSONB.valueOf(json.writeValueAsString(span.events())),
+                    JSONB.valueOf(json.writeValueAsString(span.links())));
+        }
+        insert.onConflictDoNothing().execute();
     }
 
     /**

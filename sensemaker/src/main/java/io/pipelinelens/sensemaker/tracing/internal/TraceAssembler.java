@@ -4,53 +4,113 @@ import io.pipelinelens.sensemaker.ingest.GitWebhook;
 import io.pipelinelens.sensemaker.ingest.GitWebhookReceived;
 import io.pipelinelens.sensemaker.ingest.GitWebhooks;
 import io.pipelinelens.sensemaker.ingest.ResourceObserved;
+import io.pipelinelens.sensemaker.ingest.ResourcesObserved;
 import io.pipelinelens.sensemaker.ingest.Snapshot;
 import io.pipelinelens.sensemaker.ingest.Snapshots;
-import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.ConcurrencyFailureException;
 import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.scheduling.annotation.Async;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Places every observed resource in its trace (DESIGN §3): finds its parent by the strongest key
  * that resolves, waits for a parent that has not arrived, and attaches the waiting children when
- * it does. Recording the spans is left to {@link TraceHousekeeping}, once a node has settled.
+ * it does. A batch of changes is placed in one transaction with a handful of statements. Recording
+ * the spans is left to {@link TraceHousekeeping}, once a node has settled.
  */
 @Component
 class TraceAssembler {
+
+    private static final Logger log = LoggerFactory.getLogger(TraceAssembler.class);
+    private static final int ATTEMPTS = 5;
 
     private final Snapshots snapshots;
     private final GitWebhooks webhooks;
     private final TraceGraph graph;
     private final TracingProperties properties;
+    private final TransactionTemplate transactions;
 
-    TraceAssembler(Snapshots snapshots, GitWebhooks webhooks, TraceGraph graph, TracingProperties properties) {
+    TraceAssembler(
+            Snapshots snapshots,
+            GitWebhooks webhooks,
+            TraceGraph graph,
+            TracingProperties properties,
+            TransactionTemplate transactions) {
         this.snapshots = snapshots;
         this.webhooks = webhooks;
         this.graph = graph;
         this.properties = properties;
+        this.transactions = transactions;
     }
 
-    @ApplicationModuleListener
-    void on(ResourceObserved observed) {
-        if (Correlations.NODE_KINDS.contains(observed.kind())) {
-            Optional<NodeFacts> read = factsOf(observed.uid());
-            read.ifPresent(this::place);
-            // Listeners run concurrently: another one may have stored a newer state between our read
-            // and our lock on the node. Read again under the lock, so the newest state always wins.
-            Optional<NodeFacts> latest = factsOf(observed.uid());
-            if (latest.isPresent() && !latest.equals(read)) {
-                place(latest.get());
+    /**
+     * Runs after the ingest committed, in a transaction of its own. Batches that share nodes lock
+     * them in the same order, but walking up and down the tree can still cross another batch: the
+     * loser of such a deadlock simply tries again. A batch that keeps failing stays incomplete in
+     * the event publication registry and is resubmitted later.
+     */
+    @Async
+    @TransactionalEventListener
+    void on(ResourcesObserved observed) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                transactions.executeWithoutResult(status -> assemble(observed.resources()));
+                return;
+            } catch (ConcurrencyFailureException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+                log.debug(
+                        "Placing a batch of {} changes collided, attempt {}: {}",
+                        observed.resources().size(),
+                        attempt,
+                        e.toString());
             }
-        } else if ("Pod".equals(observed.kind())) {
-            snapshots.byUid(observed.uid()).flatMap(this::taskRunOfPod).ifPresent(this::postpone);
-        } else if ("Event".equals(observed.kind())) {
-            snapshots.byUid(observed.uid()).ifPresent(this::eventObserved);
         }
+    }
+
+    private void assemble(List<ResourceObserved> changes) {
+        List<TraceGraph.Seed> seeds = new ArrayList<>();
+        List<String> details = new ArrayList<>();
+        for (ResourceObserved change : changes) {
+            if (Correlations.NODE_KINDS.contains(change.kind())) {
+                seeds.add(new TraceGraph.Seed(change.uid(), change.kind(), change.namespace(), change.name()));
+            } else if ("Pod".equals(change.kind()) || "Event".equals(change.kind())) {
+                details.add(change.uid());
+            }
+        }
+        // Pods and Events are details of a TaskRun (or of the object an Event is about): a new one
+        // keeps that node from being recorded for another settle period.
+        Set<String> postponed = postponedBy(snapshots.byUids(details).values());
+        graph.insertMissing(seeds);
+        Set<String> toLock = new TreeSet<>(postponed);
+        seeds.forEach(s -> toLock.add(s.uid()));
+        Map<String, TraceNode> locked = graph.lockAll(toLock);
+        // Read under the locks: a batch that stored a newer state waits for us, then reads that state.
+        List<NodeFacts> facts = new ArrayList<>();
+        for (Snapshot s : snapshots
+                .byUids(seeds.stream().map(TraceGraph.Seed::uid).toList())
+                .values()) {
+            Correlations.of(new KubeObject(s.body()), s.deleted()).ifPresent(facts::add);
+        }
+        graph.updateFacts(facts, properties.settle());
+        graph.postpone(postponed, properties.settle());
+        place(facts, locked);
     }
 
     @ApplicationModuleListener
@@ -61,7 +121,7 @@ class TraceAssembler {
         }
         NodeFacts root = Correlations.gitEvent(webhook.id());
         graph.ensureRoot(root, properties.settle());
-        graph.postpone(root.uid(), properties.settle());
+        graph.postpone(List.of(root.uid()), properties.settle());
         if ("github".equals(webhook.provider()) && "pull_request".equals(webhook.kind())) {
             webhooks.byId(webhook.id()).ifPresent(this::pullRequest);
         }
@@ -75,57 +135,51 @@ class TraceAssembler {
         if (repository == null || !number.isNumber()) {
             return;
         }
-        Optional<GitWebhook> before = webhooks.latestPullRequest(repository, number.asLong());
-        before.ifPresent(this::placePullRequest);
-        // Read again under the node's lock: a newer delivery committed meanwhile must win.
-        Optional<GitWebhook> after = webhooks.latestPullRequest(repository, number.asLong());
-        if (after.isPresent() && !after.map(GitWebhook::id).equals(before.map(GitWebhook::id))) {
-            placePullRequest(after.get());
+        String uid = Correlations.pullRequestUid(repository, number.asLong());
+        graph.insertMissing(
+                List.of(new TraceGraph.Seed(uid, Correlations.PULL_REQUEST, null, repository + "#" + number.asLong())));
+        Map<String, TraceNode> locked = graph.lockAll(List.of(uid));
+        // Read under the node's lock: a newer delivery committed meanwhile must win.
+        webhooks.latestPullRequest(repository, number.asLong()).ifPresent(latest -> {
+            // A merged PR waits for the environment PRs that promote it before its span is recorded.
+            boolean merged =
+                    latest.payload().path("pull_request").path("merged").asBoolean(false);
+            Correlations.pullRequest(latest.payload()).ifPresent(facts -> {
+                graph.updateFacts(List.of(facts), merged ? properties.gitopsChildDelay() : properties.settle());
+                place(List.of(facts), locked);
+            });
+        });
+    }
+
+    /** Attaches the locked nodes that wait and can be, then the nodes that waited for them. */
+    private void place(List<NodeFacts> facts, Map<String, TraceNode> locked) {
+        List<Waiting> waiting = new ArrayList<>();
+        Set<String> keys = new LinkedHashSet<>();
+        for (NodeFacts f : facts) {
+            keys.addAll(f.keys());
+            TraceNode node = locked.get(f.uid());
+            if (node != null && node.state() == TraceNode.State.PENDING) {
+                waiting.add(new Waiting(node, f.parentKeys(), f.ownRootKey()));
+            }
         }
+        resolve(waiting);
+        wakeWaiters(keys, locked.keySet());
     }
 
-    /** A merged PR waits for the environment PRs that promote it before its span is recorded. */
-    private void placePullRequest(GitWebhook latest) {
-        boolean merged = latest.payload().path("pull_request").path("merged").asBoolean(false);
-        Correlations.pullRequest(latest.payload())
-                .ifPresent(facts -> place(facts, merged ? properties.gitopsChildDelay() : properties.settle()));
-    }
-
-    private Optional<NodeFacts> factsOf(String uid) {
-        return snapshots.byUid(uid).flatMap(s -> Correlations.of(new KubeObject(s.body()), s.deleted()));
-    }
-
-    /** Stores the node's latest facts, attaches it if it can be, and then its waiting children. */
-    void place(NodeFacts facts) {
-        place(facts, properties.settle());
-    }
-
-    private void place(NodeFacts facts, Duration settle) {
-        TraceNode node = graph.upsertAndLock(facts, settle);
-        if (node.state() == TraceNode.State.PENDING) {
-            resolve(node, facts.parentKeys(), facts.ownRootKey());
-        }
-        wakeWaiters(facts.keys());
-    }
-
-    /** Tries the waiting node's keys again (its parent may have arrived on another replica). */
-    void retry(TraceNode pending) {
-        resolve(pending, pending.waitingFor(), null);
-        if (graph.find(pending.uid())
-                .map(n -> n.state() != TraceNode.State.PENDING)
-                .orElse(false)) {
-            wakeWaiters(pending.keys());
-        }
+    /** Tries the waiting nodes' keys again (their parents may have arrived on another replica). */
+    void retry(List<TraceNode> pending) {
+        resolve(pending.stream().map(n -> new Waiting(n, n.waitingFor(), null)).toList());
+        Set<String> keys = new LinkedHashSet<>();
+        pending.forEach(n -> keys.addAll(n.keys()));
+        wakeWaiters(keys, pending.stream().map(TraceNode::uid).toList());
     }
 
     /** The parent never came: the node goes to the git event it names, or starts its own trace. */
     void giveUpWaiting(TraceNode pending) {
         if (pending.fallbackRoot() != null) {
-            attach(
-                    pending,
-                    graph.ensureRoot(
-                            Correlations.root(pending.fallbackRoot().substring(NodeFacts.ROOT.length())),
-                            properties.settle()));
+            TraceNode root = graph.ensureRoot(
+                    Correlations.root(pending.fallbackRoot().substring(NodeFacts.ROOT.length())), properties.settle());
+            graph.attach(pending.uid(), root);
         } else {
             // A pull request's uid is already its root key.
             String traceId = TraceIds.traceId(
@@ -133,80 +187,175 @@ class TraceAssembler {
                             ? pending.uid()
                             : TraceIds.resourceRoot(pending.uid()));
             graph.makeRoot(pending.uid(), traceId);
-            graph.propagateTrace(pending.uid(), traceId);
         }
-        wakeWaiters(pending.keys());
+        graph.propagateTraces(List.of(pending.uid()));
+        wakeWaiters(pending.keys(), List.of(pending.uid()));
     }
 
-    private void resolve(TraceNode node, List<String> parentKeys, String ownRootKey) {
-        if (parentKeys.isEmpty()) {
-            if (ownRootKey != null) {
-                String traceId = TraceIds.traceId(ownRootKey);
-                graph.makeRoot(node.uid(), traceId);
-                graph.propagateTrace(node.uid(), traceId);
-            }
+    /** A locked node that waits for its parent, and where to look for it. */
+    private record Waiting(TraceNode node, List<String> parentKeys, String ownRootKey) {}
+
+    /**
+     * Attaches each waiting node to the first of its keys that resolves, makes it a root when it
+     * has none, or leaves it waiting. One query finds the candidate parents of them all.
+     */
+    private void resolve(List<Waiting> waiting) {
+        if (waiting.isEmpty()) {
             return;
         }
-        for (String key : parentKeys) {
-            if (key.startsWith(NodeFacts.ROOT)) {
-                attach(
-                        node,
-                        graph.ensureRoot(
-                                Correlations.root(key.substring(NodeFacts.ROOT.length())), properties.settle()));
-                return;
-            }
-            Optional<TraceNode> parent = graph.findByKey(key, node.uid());
-            if (parent.isPresent()) {
-                attach(node, parent.get());
-                return;
-            }
-        }
-        graph.waitFor(node.uid(), parentKeys);
-    }
-
-    private void attach(TraceNode node, TraceNode parent) {
-        graph.attach(node.uid(), parent);
-        if (parent.traceId() != null) {
-            graph.propagateTrace(node.uid(), parent.traceId());
-        }
-    }
-
-    /** Children that waited for one of these keys are attached now, and so on down the tree. */
-    private void wakeWaiters(List<String> keys) {
-        Deque<List<String>> toWake = new ArrayDeque<>();
-        toWake.add(keys);
-        // Bounded: a tree is finite, but a bad key scheme must not spin a listener forever.
-        for (int rounds = 0; !toWake.isEmpty() && rounds < 10_000; rounds++) {
-            for (String uid : graph.waitingFor(toWake.poll())) {
-                Optional<TraceNode> waiter = graph.lock(uid);
-                if (waiter.isPresent() && waiter.get().state() == TraceNode.State.PENDING) {
-                    resolve(waiter.get(), waiter.get().waitingFor(), null);
-                    toWake.add(waiter.get().keys());
+        Set<String> wanted = new HashSet<>();
+        waiting.forEach(w -> w.parentKeys().stream()
+                .filter(k -> !k.startsWith(NodeFacts.ROOT))
+                .forEach(wanted::add));
+        Map<String, List<TraceNode>> publishers = new HashMap<>();
+        for (TraceNode candidate : graph.publishingAny(wanted)) {
+            for (String key : candidate.keys()) {
+                if (wanted.contains(key)) {
+                    publishers.computeIfAbsent(key, k -> new ArrayList<>()).add(candidate);
                 }
             }
         }
-    }
-
-    private void eventObserved(Snapshot event) {
-        KubeObject object = new KubeObject(event.body());
-        String involved = KubeObject.text(object.path("involvedObject", "uid"));
-        if (involved == null) {
-            // No uid: the object is found by kind, namespace and name instead (DESIGN §3).
-            String kind = KubeObject.text(object.path("involvedObject", "kind"));
-            String name = KubeObject.text(object.path("involvedObject", "name"));
-            String namespace = first(KubeObject.text(object.path("involvedObject", "namespace")), event.namespace());
-            involved = kind == null || name == null
-                    ? null
-                    : snapshots.byName(kind, namespace, name).map(Snapshot::uid).orElse(null);
-            if (involved == null) {
-                return;
+        // What this transaction already changed wins over what the query saw.
+        Map<String, TraceNode> current = new HashMap<>();
+        Set<String> gotTrace = new LinkedHashSet<>();
+        for (Waiting w : waiting) {
+            TraceNode node = w.node();
+            TraceNode parent = null;
+            for (String key : w.parentKeys()) {
+                if (key.startsWith(NodeFacts.ROOT)) {
+                    parent = graph.ensureRoot(
+                            Correlations.root(key.substring(NodeFacts.ROOT.length())), properties.settle());
+                    break;
+                }
+                parent = publishers.getOrDefault(key, List.of()).stream()
+                        .filter(c -> !c.uid().equals(node.uid()))
+                        .findFirst()
+                        .map(c -> current.getOrDefault(c.uid(), c))
+                        .orElse(null);
+                if (parent != null) {
+                    break;
+                }
+            }
+            if (parent != null) {
+                graph.attach(node.uid(), parent);
+                current.put(node.uid(), attached(node, parent));
+                if (parent.traceId() != null) {
+                    gotTrace.add(node.uid());
+                }
+            } else if (w.parentKeys().isEmpty() && w.ownRootKey() != null) {
+                String traceId = TraceIds.traceId(w.ownRootKey());
+                graph.makeRoot(node.uid(), traceId);
+                current.put(node.uid(), rooted(node, traceId));
+                gotTrace.add(node.uid());
+            } else if (!w.parentKeys().isEmpty() && !w.parentKeys().equals(node.waitingFor())) {
+                graph.waitFor(node.uid(), w.parentKeys());
             }
         }
-        if ("Pod".equals(object.path("involvedObject", "kind").asString(""))) {
-            snapshots.byUid(involved).flatMap(this::taskRunOfPod).ifPresent(this::postpone);
-        } else {
-            postpone(involved);
+        // Children attached before their parent learnt its trace get it now, all levels at once.
+        current.values().stream().filter(n -> n.traceId() != null).forEach(n -> gotTrace.add(n.uid()));
+        graph.propagateTraces(gotTrace);
+    }
+
+    /** Children that waited for one of these keys are attached now, and so on down the tree. */
+    private void wakeWaiters(Collection<String> keys, Collection<String> alreadyPlaced) {
+        Set<String> seen = new HashSet<>(alreadyPlaced);
+        Set<String> toWake = new LinkedHashSet<>(keys);
+        // Bounded: a tree is finite, but a bad key scheme must not spin a listener forever.
+        for (int rounds = 0; !toWake.isEmpty() && rounds < 100; rounds++) {
+            List<TraceNode> waiters = graph.lockWaiting(toWake).stream()
+                    .filter(n -> seen.add(n.uid()))
+                    .toList();
+            toWake = new LinkedHashSet<>();
+            resolve(waiters.stream()
+                    .map(n -> new Waiting(n, n.waitingFor(), null))
+                    .toList());
+            for (TraceNode w : waiters) {
+                toWake.addAll(w.keys());
+            }
         }
+    }
+
+    private static TraceNode attached(TraceNode node, TraceNode parent) {
+        return new TraceNode(
+                node.uid(),
+                node.kind(),
+                node.namespace(),
+                node.name(),
+                TraceNode.State.ATTACHED,
+                parent.traceId(),
+                node.spanId(),
+                parent.uid(),
+                parent.spanId(),
+                List.of(),
+                node.keys(),
+                node.fallbackRoot(),
+                node.terminal(),
+                node.recorded(),
+                node.firstSeenAt());
+    }
+
+    private static TraceNode rooted(TraceNode node, String traceId) {
+        return new TraceNode(
+                node.uid(),
+                node.kind(),
+                node.namespace(),
+                node.name(),
+                TraceNode.State.ROOT,
+                traceId,
+                node.spanId(),
+                null,
+                null,
+                List.of(),
+                node.keys(),
+                node.fallbackRoot(),
+                node.terminal(),
+                node.recorded(),
+                node.firstSeenAt());
+    }
+
+    /** The nodes that these Pods and Events are details of. */
+    private Set<String> postponedBy(Collection<Snapshot> details) {
+        Set<String> nodes = new TreeSet<>();
+        Map<String, String> podsOfEvents = new HashMap<>();
+        for (Snapshot detail : details) {
+            if ("Pod".equals(detail.kind())) {
+                taskRunOfPod(detail).ifPresent(nodes::add);
+                continue;
+            }
+            KubeObject event = new KubeObject(detail.body());
+            String involved = involvedUid(event, detail.namespace());
+            if (involved == null) {
+                continue;
+            }
+            if ("Pod".equals(event.path("involvedObject", "kind").asString(""))) {
+                podsOfEvents.put(detail.uid(), involved);
+            } else {
+                nodes.add(involved);
+            }
+        }
+        for (Snapshot pod :
+                snapshots.byUids(new HashSet<>(podsOfEvents.values())).values()) {
+            taskRunOfPod(pod).ifPresent(nodes::add);
+        }
+        return nodes;
+    }
+
+    /** The uid of the object an Event is about; without one, by kind, namespace and name (DESIGN §3). */
+    private String involvedUid(KubeObject event, String eventNamespace) {
+        String uid = KubeObject.text(event.path("involvedObject", "uid"));
+        if (uid != null) {
+            return uid;
+        }
+        String kind = KubeObject.text(event.path("involvedObject", "kind"));
+        String name = KubeObject.text(event.path("involvedObject", "name"));
+        String namespace = KubeObject.text(event.path("involvedObject", "namespace"));
+        if (kind == null || name == null) {
+            return null;
+        }
+        return snapshots
+                .byName(kind, namespace != null ? namespace : eventNamespace, name)
+                .map(Snapshot::uid)
+                .orElse(null);
     }
 
     /** A pod is a detail of its TaskRun: ownerReference first, then the tekton.dev/taskRun label. */
@@ -216,13 +365,5 @@ class TraceAssembler {
                 .or(() -> Optional.ofNullable(object.label("tekton.dev/taskRun"))
                         .flatMap(name -> snapshots.byName("TaskRun", object.namespace(), name))
                         .map(Snapshot::uid));
-    }
-
-    private static String first(String a, String b) {
-        return a != null ? a : b;
-    }
-
-    private void postpone(String uid) {
-        graph.postpone(uid, properties.settle());
     }
 }

@@ -6,8 +6,11 @@ import io.pipelinelens.sensemaker.db.tables.records.TraceNodesRecord;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -23,29 +26,85 @@ class TraceGraph {
         this.db = db;
     }
 
-    /** Creates the node if it is new and locks it; updates what its latest state says. */
-    TraceNode upsertAndLock(NodeFacts facts, Duration settle) {
+    /** A traced thing as first seen: enough to create its node before its facts are read. */
+    record Seed(String uid, String kind, String namespace, String name) {}
+
+    /**
+     * Creates the nodes that do not exist yet, waiting, with nothing known about them. Callers lock
+     * them next and only then read their facts, so that the newest state always wins.
+     */
+    void insertMissing(Collection<Seed> seeds) {
+        if (seeds.isEmpty()) {
+            return;
+        }
+        var t = TRACE_NODES;
+        var insert = db.insertInto(t, t.UID, t.KIND, t.NAMESPACE, t.NAME, t.STATE, t.SPAN_ID);
+        for (Seed seed : sorted(seeds, Seed::uid)) {
+            insert = insert.values(
+                    seed.uid(),
+                    seed.kind(),
+                    seed.namespace(),
+                    seed.name(),
+                    TraceNode.State.PENDING.column(),
+                    TraceIds.spanId(seed.uid()));
+        }
+        insert.onConflictDoNothing().execute();
+    }
+
+    /** Locks the nodes that exist among the uids, in uid order (so concurrent batches do not deadlock). */
+    Map<String, TraceNode> lockAll(Collection<String> uids) {
+        if (uids.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, TraceNode> locked = new LinkedHashMap<>();
+        db.selectFrom(TRACE_NODES)
+                .where(TRACE_NODES.UID.eq(DSL.any(uids.toArray(String[]::new))))
+                .orderBy(TRACE_NODES.UID)
+                .forUpdate()
+                .fetch(TraceGraph::toNode)
+                .forEach(n -> locked.put(n.uid(), n));
+        return locked;
+    }
+
+    /** Stores what the nodes' latest states say, and restarts their settle time. */
+    void updateFacts(Collection<NodeFacts> facts, Duration settle) {
+        if (facts.isEmpty()) {
+            return;
+        }
         OffsetDateTime settlesAt = OffsetDateTime.now().plus(settle);
-        db.insertInto(TRACE_NODES)
-                .set(TRACE_NODES.UID, facts.uid())
-                .set(TRACE_NODES.KIND, facts.kind())
-                .set(TRACE_NODES.NAMESPACE, facts.namespace())
-                .set(TRACE_NODES.NAME, facts.name())
-                .set(TRACE_NODES.STATE, TraceNode.State.PENDING.column())
-                .set(TRACE_NODES.SPAN_ID, facts.spanId())
-                .set(TRACE_NODES.KEYS, facts.keys().toArray(String[]::new))
-                .set(TRACE_NODES.FALLBACK_ROOT, facts.fallbackRootKey())
-                .set(TRACE_NODES.TERMINAL, facts.terminal())
-                .set(TRACE_NODES.SETTLES_AT, settlesAt)
-                .onConflict(TRACE_NODES.UID)
+        var t = TRACE_NODES;
+        var insert =
+                db.insertInto(t, t.UID, t.KIND, t.STATE, t.SPAN_ID, t.KEYS, t.FALLBACK_ROOT, t.TERMINAL, t.SETTLES_AT);
+        for (NodeFacts f : sorted(facts, NodeFacts::uid)) {
+            insert = insert.values(
+                    f.uid(),
+                    f.kind(),
+                    TraceNode.State.PENDING.column(),
+                    f.spanId(),
+                    f.keys().toArray(String[]::new),
+                    f.fallbackRootKey(),
+                    f.terminal(),
+                    settlesAt);
+        }
+        insert.onConflict(t.UID)
                 .doUpdate()
-                .set(TRACE_NODES.KEYS, facts.keys().toArray(String[]::new))
-                .set(TRACE_NODES.FALLBACK_ROOT, facts.fallbackRootKey())
-                .set(TRACE_NODES.TERMINAL, facts.terminal())
-                .set(TRACE_NODES.SETTLES_AT, settlesAt)
-                .where(TRACE_NODES.RECORDED.isFalse())
+                .set(t.KEYS, DSL.excluded(t.KEYS))
+                .set(t.FALLBACK_ROOT, DSL.excluded(t.FALLBACK_ROOT))
+                .set(t.TERMINAL, DSL.excluded(t.TERMINAL))
+                .set(t.SETTLES_AT, DSL.excluded(t.SETTLES_AT))
+                .where(t.RECORDED.isFalse())
                 .execute();
-        return lock(facts.uid()).orElseThrow();
+    }
+
+    /** Every node that publishes one of the keys, oldest first. */
+    List<TraceNode> publishingAny(Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return db.selectFrom(TRACE_NODES)
+                .where(DSL.condition("{0} && {1}::text[]", TRACE_NODES.KEYS, DSL.val(keys.toArray(String[]::new))))
+                .orderBy(TRACE_NODES.FIRST_SEEN_AT, TRACE_NODES.UID)
+                .fetch(TraceGraph::toNode);
     }
 
     /** Creates a synthesized root (a git event) unless it exists. */
@@ -75,17 +134,6 @@ class TraceGraph {
     Optional<TraceNode> find(String uid) {
         return db.selectFrom(TRACE_NODES)
                 .where(TRACE_NODES.UID.eq(uid))
-                .fetchOptional()
-                .map(TraceGraph::toNode);
-    }
-
-    /** A node other than {@code self} that publishes the key. */
-    Optional<TraceNode> findByKey(String key, String self) {
-        return db.selectFrom(TRACE_NODES)
-                .where(DSL.condition("{0} @> array[{1}]::text[]", TRACE_NODES.KEYS, DSL.val(key)))
-                .and(TRACE_NODES.UID.ne(self))
-                .orderBy(TRACE_NODES.FIRST_SEEN_AT, TRACE_NODES.UID)
-                .limit(1)
                 .fetchOptional()
                 .map(TraceGraph::toNode);
     }
@@ -120,17 +168,22 @@ class TraceGraph {
                 .execute();
     }
 
-    /** Gives every descendant without a trace the trace of its ancestor. */
-    void propagateTrace(String uid, String traceId) {
+    /** Gives every descendant without a trace of these nodes the trace of its ancestor. */
+    void propagateTraces(Collection<String> uids) {
+        if (uids.isEmpty()) {
+            return;
+        }
         db.execute("""
-                with recursive descendants(uid) as (
-                    select uid from trace_nodes where parent_uid = {0}
+                with recursive descendants(uid, trace_id) as (
+                    select c.uid, p.trace_id from trace_nodes c join trace_nodes p on c.parent_uid = p.uid
+                    where p.uid = any({0}::text[]) and p.trace_id is not null
                     union
-                    select n.uid from trace_nodes n join descendants d on n.parent_uid = d.uid
+                    select c.uid, d.trace_id from trace_nodes c join descendants d on c.parent_uid = d.uid
                 )
-                update trace_nodes set trace_id = {1}
-                where uid in (select uid from descendants) and trace_id is null
-                """, DSL.val(uid), DSL.val(traceId));
+                update trace_nodes t set trace_id = d.trace_id
+                from descendants d
+                where t.uid = d.uid and t.trace_id is null
+                """, DSL.val(uids.toArray(String[]::new)));
     }
 
     /**
@@ -159,17 +212,17 @@ class TraceGraph {
         return total;
     }
 
-    /** Pending nodes that wait for any of the keys. */
-    List<String> waitingFor(List<String> keys) {
+    /** Pending nodes that wait for any of the keys, locked in uid order. */
+    List<TraceNode> lockWaiting(Collection<String> keys) {
         if (keys.isEmpty()) {
             return List.of();
         }
-        return db.select(TRACE_NODES.UID)
-                .from(TRACE_NODES)
+        return db.selectFrom(TRACE_NODES)
                 .where(TRACE_NODES.STATE.eq(TraceNode.State.PENDING.column()))
                 .and(DSL.condition("{0} && {1}::text[]", TRACE_NODES.WAITING_FOR, DSL.val(keys.toArray(String[]::new))))
                 .orderBy(TRACE_NODES.UID)
-                .fetch(TRACE_NODES.UID);
+                .forUpdate()
+                .fetch(TraceGraph::toNode);
     }
 
     /** Pending nodes first seen before the given time, locked, skipping those others hold. */
@@ -218,20 +271,30 @@ class TraceGraph {
                 .fetch(TraceGraph::toNode);
     }
 
-    /** Keeps the node from being recorded until details stop arriving. */
-    void postpone(String uid, Duration settle) {
+    /** Keeps the nodes from being recorded until details stop arriving. */
+    void postpone(Collection<String> uids, Duration settle) {
+        if (uids.isEmpty()) {
+            return;
+        }
         db.update(TRACE_NODES)
                 .set(TRACE_NODES.SETTLES_AT, OffsetDateTime.now().plus(settle))
-                .where(TRACE_NODES.UID.eq(uid))
+                .where(TRACE_NODES.UID.eq(DSL.any(uids.toArray(String[]::new))))
                 .and(TRACE_NODES.RECORDED.isFalse())
                 .execute();
     }
 
-    void markRecorded(String uid) {
+    void markRecorded(Collection<String> uids) {
+        if (uids.isEmpty()) {
+            return;
+        }
         db.update(TRACE_NODES)
                 .set(TRACE_NODES.RECORDED, true)
-                .where(TRACE_NODES.UID.eq(uid))
+                .where(TRACE_NODES.UID.eq(DSL.any(uids.toArray(String[]::new))))
                 .execute();
+    }
+
+    private static <T> List<T> sorted(Collection<T> items, java.util.function.Function<T, String> uid) {
+        return items.stream().sorted(java.util.Comparator.comparing(uid)).toList();
     }
 
     private static TraceNode toNode(TraceNodesRecord r) {

@@ -10,7 +10,9 @@ import io.pipelinelens.sensemaker.tracing.PipelineRunFinished;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import org.jooq.DSLContext;
@@ -98,7 +100,10 @@ class TraceHousekeeping implements SmartLifecycle {
         try {
             transactions.executeWithoutResult(status -> retryPending());
             transactions.executeWithoutResult(status -> graph.inheritMissingTraces());
-            recordSettled();
+            // Bounded, so that roots are closed and pending nodes retried while a backlog drains.
+            for (int i = 0; i < 10 && recordSettled(); i++) {
+                // a full batch was recorded: there may be more
+            }
             closeRoots();
         } catch (RuntimeException e) {
             log.warn("Trace housekeeping failed, retrying next tick: {}", e.toString());
@@ -107,6 +112,7 @@ class TraceHousekeeping implements SmartLifecycle {
 
     private void retryPending() {
         OffsetDateTime giveUpBefore = OffsetDateTime.now().minus(properties.pendingTimeout());
+        List<TraceNode> retry = new ArrayList<>();
         for (TraceNode pending : graph.lockPending(properties.batch())) {
             if (pending.firstSeenAt().isBefore(giveUpBefore)) {
                 log.info(
@@ -117,25 +123,37 @@ class TraceHousekeeping implements SmartLifecycle {
                         properties.pendingTimeout());
                 assembler.giveUpWaiting(pending);
             } else {
-                assembler.retry(pending);
+                retry.add(pending);
             }
         }
+        assembler.retry(retry);
     }
 
-    private void recordSettled() {
-        for (int i = 0; i < properties.batch(); i++) {
-            Boolean recorded = transactions.execute(status -> {
-                List<TraceNode> nodes = graph.lockSettled(1);
-                if (nodes.isEmpty()) {
-                    return false;
-                }
-                record(nodes.getFirst());
-                return true;
-            });
-            if (!Boolean.TRUE.equals(recorded)) {
-                return;
+    /**
+     * Records the spans of a batch of settled nodes in one transaction.
+     *
+     * @return whether the batch was full (there may be more)
+     */
+    private boolean recordSettled() {
+        Boolean full = transactions.execute(status -> {
+            List<TraceNode> nodes = graph.lockSettled(properties.batch());
+            if (nodes.isEmpty()) {
+                return false;
             }
-        }
+            Map<String, Snapshot> states = snapshots.byUids(nodes.stream()
+                    .filter(n -> !Correlations.PULL_REQUEST.equals(n.kind()))
+                    .map(TraceNode::uid)
+                    .toList());
+            List<SpanRecord> recorded = new ArrayList<>();
+            for (TraceNode node : nodes) {
+                recorded.addAll(record(node, states.get(node.uid())));
+            }
+            spans.recordAll(recorded);
+            graph.markRecorded(nodes.stream().map(TraceNode::uid).toList());
+            export.wakeUp();
+            return nodes.size() == properties.batch();
+        });
+        return Boolean.TRUE.equals(full);
     }
 
     private void closeRoots() {
@@ -159,61 +177,48 @@ class TraceHousekeeping implements SmartLifecycle {
         });
     }
 
-    private void record(TraceNode node) {
-        if (Correlations.PULL_REQUEST.equals(node.kind())) {
-            recordPullRequest(node);
-            return;
-        }
-        Optional<Snapshot> snapshot = snapshots.byUid(node.uid());
-        if (snapshot.isEmpty()) {
-            graph.markRecorded(node.uid());
-            return;
-        }
-        List<SpanRecord> recorded;
+    /** The spans of one node; none when it cannot be made sense of (that must not block the others). */
+    private List<SpanRecord> record(TraceNode node, Snapshot snapshot) {
         try {
-            recorded = switch (node.kind()) {
-                case "PipelineRun" -> factory.pipelineRun(node, snapshot.get());
-                case "TaskRun" -> factory.taskRun(node, snapshot.get());
-                case "LighthouseJob" -> factory.lighthouseJob(node, snapshot.get());
-                case "PipelineActivity" -> factory.pipelineActivity(node, snapshot.get());
+            if (Correlations.PULL_REQUEST.equals(node.kind())) {
+                return pullRequest(node);
+            }
+            if (snapshot == null) {
+                return List.of();
+            }
+            List<SpanRecord> recorded = switch (node.kind()) {
+                case "PipelineRun" -> factory.pipelineRun(node, snapshot);
+                case "TaskRun" -> factory.taskRun(node, snapshot);
+                case "LighthouseJob" -> factory.lighthouseJob(node, snapshot);
+                case "PipelineActivity" -> factory.pipelineActivity(node, snapshot);
                 default -> List.of();
             };
+            if ("PipelineRun".equals(node.kind()) && !recorded.isEmpty()) {
+                finished(node, snapshot, recorded.getFirst());
+            }
+            return recorded;
         } catch (RuntimeException e) {
-            // A resource we cannot make sense of must not block the others: say so and move on.
             log.error(
                     "Cannot build the spans of {} {}/{}: {}", node.kind(), node.namespace(), node.name(), e.toString());
-            graph.markRecorded(node.uid());
-            return;
-        }
-        store(node, recorded);
-        if ("PipelineRun".equals(node.kind()) && !recorded.isEmpty()) {
-            finished(node, snapshot.get(), recorded.getFirst());
+            return List.of();
         }
     }
 
     /** Its name is {@code owner/repo#number}; the span comes from the PR's newest delivery. */
-    private void recordPullRequest(TraceNode node) {
+    private List<SpanRecord> pullRequest(TraceNode node) {
         int hash = node.name().lastIndexOf('#');
-        List<SpanRecord> recorded;
-        try {
-            recorded = webhooks
-                    .latestPullRequest(
-                            node.name().substring(0, hash),
-                            Long.parseLong(node.name().substring(hash + 1)))
-                    .map(delivery -> factory.pullRequest(node, delivery.payload()))
-                    .stream()
-                    .toList();
-        } catch (RuntimeException e) {
-            log.error("Cannot build the span of pull request {}: {}", node.name(), e.toString());
-            graph.markRecorded(node.uid());
-            return;
-        }
-        store(node, recorded);
+        return webhooks
+                .latestPullRequest(
+                        node.name().substring(0, hash),
+                        Long.parseLong(node.name().substring(hash + 1)))
+                .map(delivery -> factory.pullRequest(node, delivery.payload()))
+                .stream()
+                .toList();
     }
 
     private void store(TraceNode node, List<SpanRecord> recorded) {
-        recorded.forEach(spans::record);
-        graph.markRecorded(node.uid());
+        spans.recordAll(recorded);
+        graph.markRecorded(List.of(node.uid()));
         export.wakeUp();
     }
 
