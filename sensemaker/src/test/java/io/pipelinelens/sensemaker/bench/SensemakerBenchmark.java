@@ -28,10 +28,12 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.modulith.runtime.ApplicationModulesRuntime;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -43,13 +45,16 @@ import tools.jackson.databind.node.ObjectNode;
  * <pre>./mvnw -B -o -pl sensemaker test -Dtest=SensemakerBenchmark -Dbench.runs=1000</pre>
  *
  * <p>{@code -Dbench.settle=3s} and {@code -Dbench.concurrency=1} set the sensemaker's settle time
- * and consumers per replica.
+ * and consumers per replica; {@code -Dbench.paced.runs=100} and {@code -Dbench.paced.rate=500}
+ * (events/s) the load of the latency phase.
  *
  * <p>A synthetic load of realistic runs — a PipelineRun with 4 TaskRuns, their Pods and an Event
  * per Pod, each object observed in 3 versions — goes through the machine's RabbitMQ into the
- * sensemaker on the machine's PostgreSQL. It prints the sustained ingest rate, the p50/p99 time
- * from a run's terminal change being published to its span arriving at an OTLP receiver, and the
- * floor measured in the same run: the same messages consumed with one insert each and no logic.
+ * sensemaker on the machine's PostgreSQL. A backlog queued before the consumers start gives the
+ * ingest rate and the rate at which runs come out as exported spans; then runs published at a
+ * steady rate give the p50/p99 time from a run's terminal change being published to its span
+ * arriving at an OTLP receiver. The floor is measured in the same run from the same backlog: the
+ * messages consumed with one insert each and no logic, per message and in batches.
  */
 class SensemakerBenchmark {
 
@@ -61,9 +66,15 @@ class SensemakerBenchmark {
     @Test
     void measure() throws Exception {
         int runs = Integer.getInteger("bench.runs", 500);
+        int pacedRuns = Integer.getInteger("bench.paced.runs", 100);
+        int rate = Integer.getInteger("bench.paced.rate", 500);
         List<Run> load = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            load.add(run(i));
+            load.add(run("bench-run-" + i));
+        }
+        List<Run> paced = new ArrayList<>();
+        for (int i = 0; i < pacedRuns; i++) {
+            paced.add(run("paced-run-" + i));
         }
         int events = load.stream().mapToInt(r -> r.messages.size()).sum();
         LocalRabbit.Broker broker = LocalRabbit.broker();
@@ -74,17 +85,18 @@ class SensemakerBenchmark {
         try {
             double floorPerMessage = floor(connections, load, events, 1);
             double floor = floor(connections, load, events, BATCH);
-            Result result = sensemaker(connections, load, events);
+            Result result = sensemaker(connections, load, events, paced, rate);
             System.out.printf(
                     """
                     === SensemakerBenchmark ===
-                    runs                      %d (%d events: PipelineRun + %d TaskRuns + Pods + Events, %d versions each)
-                    sensemaker ingest         %.0f events/s sustained (%.1f s)
-                    sensemaker to last span   %.0f events/s (%.1f s from the first event to the last run's span)
+                    backlog                   %d runs, %d events (PipelineRun + %d TaskRuns + Pods + Events, %d versions each), queued before consuming starts
+                    sensemaker ingest         %.0f events/s (%.1f s to store every event)
+                    sensemaker traced         %.0f events/s (%.1f s until every run's span was exported, settle %s included)
                     floor, batches of %d     %.0f events/s (consume + one insert per event, a transaction per batch)
                     floor, per message        %.0f events/s (consume + one insert, a transaction per message)
-                    sensemaker / floor        %.0f %%
-                    terminal change → span    p50 %d ms, p99 %d ms, max %d ms (%d runs; settle %s, %s consumers)
+                    sensemaker / floor        %.0f %% (ingest / batched floor)
+                    paced load                %d runs at %d events/s after the backlog
+                    terminal change → span    p50 %d ms, p99 %d ms, max %d ms (settle %s, %s consumers)
                     ===========================
                     """,
                     runs,
@@ -95,14 +107,16 @@ class SensemakerBenchmark {
                     result.seconds,
                     events / result.tracedSeconds,
                     result.tracedSeconds,
+                    System.getProperty("bench.settle", "3s"),
                     BATCH,
                     floor,
                     floorPerMessage,
                     100 * result.eventsPerSecond / floor,
+                    pacedRuns,
+                    rate,
                     result.p50,
                     result.p99,
                     result.max,
-                    result.latencies,
                     System.getProperty("bench.settle", "3s"),
                     System.getProperty("bench.concurrency", "1"));
         } finally {
@@ -130,6 +144,7 @@ class SensemakerBenchmark {
                     template.send("", queue, message);
                 }
             }
+            awaitQueued(connections, queue, events);
             CountDownLatch done = new CountDownLatch(events);
             db.setAutoCommit(batch == 1);
             PreparedStatement insert = db.prepareStatement(
@@ -177,7 +192,14 @@ class SensemakerBenchmark {
         }
     }
 
-    private Result sensemaker(CachingConnectionFactory connections, List<Run> load, int events) throws Exception {
+    /**
+     * Two phases on one sensemaker: a backlog queued before its consumers start (the same setting
+     * as the floor) gives the throughput; runs published at a steady rate below it give the
+     * latency, which a backlog would only turn into queueing time.
+     */
+    private Result sensemaker(
+            CachingConnectionFactory connections, List<Run> load, int events, List<Run> paced, int rate)
+            throws Exception {
         String exchange = LocalRabbit.uniqueName("bench.observations");
         String queue = LocalRabbit.uniqueName("bench.ingest");
         LocalRabbit.Broker broker = LocalRabbit.broker();
@@ -195,6 +217,7 @@ class SensemakerBenchmark {
                             "--spring.rabbitmq.port=" + broker.port(),
                             "--spring.rabbitmq.username=" + broker.username(),
                             "--spring.rabbitmq.password=" + broker.password(),
+                            "--spring.rabbitmq.listener.simple.auto-startup=false",
                             "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
                             "--pipelinelens.sensemaker.ingest.exchange=" + exchange,
                             "--pipelinelens.sensemaker.ingest.queue=" + queue,
@@ -202,49 +225,56 @@ class SensemakerBenchmark {
                                     + System.getProperty("bench.concurrency", "1"),
                             "--pipelinelens.sensemaker.tracing.settle=" + System.getProperty("bench.settle", "3s"),
                             "--otel.exporter.otlp.endpoint=" + otlp.endpoint(),
-                            "--logging.level.root=WARN");
-            try {
+                            "--logging.level.root=WARN",
+                            "--logging.level.io.pipelinelens=" + System.getProperty("bench.log", "WARN"));
+            try (Connection db = database.connect()) {
+                // Consumers are not started yet, so nothing has declared the sensemaker's queue.
+                app.getBean(RabbitAdmin.class).initialize();
+                // Spring Modulith analyses the modules once, in the background, after startup:
+                // let it finish so that it does not share the cores with the measurement.
+                app.getBean(ApplicationModulesRuntime.class).get();
                 RabbitTemplate template = new RabbitTemplate(connections);
-                Map<String, Instant> terminalPublished = new HashMap<>();
-                long start = System.nanoTime();
-                Instant firstPublished = Instant.now();
                 for (Run run : load) {
                     for (int i = 0; i < run.messages.size(); i++) {
+                        template.send(exchange, run.routingKeys.get(i), run.messages.get(i));
+                    }
+                }
+                awaitQueued(connections, queue, events);
+
+                Instant start = Instant.now();
+                app.getBean(RabbitListenerEndpointRegistry.class).start();
+                long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+                while (count(db) < events && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(count(db)).isEqualTo(events);
+                double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
+                Map<String, Instant> exported = awaitRunSpans(otlp, load);
+                double tracedSeconds = exported.values().stream()
+                        .max(Instant::compareTo)
+                        .map(last -> Duration.between(start, last).toNanos() / 1e9)
+                        .orElseThrow();
+
+                Map<String, Instant> terminalPublished = new HashMap<>();
+                long pause = 1_000_000_000L / rate;
+                long next = System.nanoTime();
+                for (Run run : paced) {
+                    for (int i = 0; i < run.messages.size(); i++) {
+                        while (System.nanoTime() < next) {
+                            Thread.onSpinWait();
+                        }
+                        next += pause;
                         template.send(exchange, run.routingKeys.get(i), run.messages.get(i));
                         if (i == run.terminal) {
                             terminalPublished.put(run.uid, Instant.now());
                         }
                     }
                 }
-                try (Connection db = database.connect()) {
-                    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-                    while (count(db) < events && System.nanoTime() < deadline) {
-                        Thread.sleep(50);
-                    }
-                    assertThat(count(db)).isEqualTo(events);
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-
-                long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-                Map<String, Instant> exported = new HashMap<>();
-                while (exported.size() < load.size() && System.nanoTime() < deadline) {
-                    for (OtlpReceiver.ReceivedSpan s : otlp.spans()) {
-                        if (s.span().getName().startsWith("RUN ")) {
-                            String uid = attribute(s.span().getAttributesList(), "cicd.pipeline.run.id");
-                            exported.putIfAbsent(uid, s.receivedAt());
-                        }
-                    }
-                    Thread.sleep(200);
-                }
-                double tracedSeconds = exported.values().stream()
-                        .max(Instant::compareTo)
-                        .map(last -> Duration.between(firstPublished, last).toNanos() / 1e9)
-                        .orElse(Double.NaN);
+                Map<String, Instant> pacedExported = awaitRunSpans(otlp, paced);
                 List<Long> latencies = new ArrayList<>();
-                exported.forEach((uid, at) -> latencies.add(
+                pacedExported.forEach((uid, at) -> latencies.add(
                         Duration.between(terminalPublished.get(uid), at).toMillis()));
                 latencies.sort(Long::compare);
-                assertThat(latencies).hasSize(load.size());
                 return new Result(
                         events / seconds,
                         seconds,
@@ -262,6 +292,41 @@ class SensemakerBenchmark {
         }
     }
 
+    /** When each run's {@code RUN} span arrived at the receiver. */
+    private static Map<String, Instant> awaitRunSpans(OtlpReceiver otlp, List<Run> runs) throws InterruptedException {
+        Map<String, Instant> wanted = new HashMap<>();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        java.util.Set<String> uids = new java.util.HashSet<>();
+        runs.forEach(r -> uids.add(r.uid));
+        while (wanted.size() < runs.size() && System.nanoTime() < deadline) {
+            for (OtlpReceiver.ReceivedSpan s : otlp.spans()) {
+                if (s.span().getName().startsWith("RUN ")) {
+                    String uid = attribute(s.span().getAttributesList(), "cicd.pipeline.run.id");
+                    if (uids.contains(uid)) {
+                        wanted.putIfAbsent(uid, s.receivedAt());
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertThat(wanted).hasSize(runs.size());
+        return wanted;
+    }
+
+    private static void awaitQueued(CachingConnectionFactory connections, String queue, int events)
+            throws InterruptedException {
+        RabbitAdmin admin = new RabbitAdmin(connections);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            var info = admin.getQueueInfo(queue);
+            if (info != null && info.getMessageCount() >= events) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the backlog did not reach " + queue);
+    }
+
     private static int count(Connection db) throws java.sql.SQLException {
         try (Statement st = db.createStatement();
                 ResultSet rs = st.executeQuery("select count(*) from received_events")) {
@@ -271,9 +336,8 @@ class SensemakerBenchmark {
     }
 
     /** One run: its objects in the order a watch would see them, each in three versions. */
-    private static Run run(int index) {
+    private static Run run(String runName) {
         String runUid = UUID.randomUUID().toString();
-        String runName = "bench-run-" + index;
         ObjectNode pipelineRun = Observations.fixture("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml");
         ObjectNode prMeta = (ObjectNode) pipelineRun.path("metadata");
         prMeta.remove("ownerReferences");

@@ -1,12 +1,10 @@
 package io.pipelinelens.sensemaker.ingest.internal;
 
-import io.cloudevents.CloudEvent;
-import io.cloudevents.core.format.EventDeserializationException;
-import io.cloudevents.core.provider.EventFormatProvider;
-import io.cloudevents.jackson.JsonFormat;
 import io.pipelinelens.contracts.EventType;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,46 +31,84 @@ record Observation(
     record ObjectRef(
             String uid, String apiVersion, String kind, String namespace, String name, String resourceVersion) {}
 
-    private static final JsonFormat FORMAT =
-            (JsonFormat) EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
-
     boolean deletion() {
         return type == EventType.RESOURCE_DELETED;
     }
 
+    /**
+     * Reads a structured-mode CloudEvent (JSON format, CloudEvents 1.0) in one pass: the envelope
+     * and its JSON data are one document, so there is no need for a second parse of the data.
+     */
     static Observation parse(byte[] body, JsonMapper json) {
         if (body == null || body.length == 0) {
             throw new InvalidObservation("empty message");
         }
-        CloudEvent event;
+        JsonNode event;
         try {
-            event = FORMAT.deserialize(body);
-        } catch (EventDeserializationException | IllegalArgumentException | IllegalStateException e) {
+            event = json.readTree(body);
+        } catch (JacksonException e) {
             throw new InvalidObservation("not a structured-mode CloudEvent", e);
         }
-        EventType type = EventType.of(event.getType())
+        if (event == null || !event.isObject()) {
+            throw new InvalidObservation("not a structured-mode CloudEvent: not a JSON object");
+        }
+        if (!"1.0".equals(text(event, "specversion"))) {
+            throw new InvalidObservation("not a structured-mode CloudEvent: specversion 1.0 is required");
+        }
+        String id = required(event, "id");
+        String source = required(event, "source");
+        String typeName = required(event, "type");
+        EventType type = EventType.of(typeName)
                 .filter(t -> t == EventType.RESOURCE_APPLIED
                         || t == EventType.RESOURCE_DELETED
                         || t == EventType.GIT_WEBHOOK_RECEIVED)
-                .orElseThrow(() -> new InvalidObservation("type " + event.getType() + " is not an observation"));
-        if (event.getData() == null) {
-            throw new InvalidObservation("event " + event.getId() + " has no data");
+                .orElseThrow(() -> new InvalidObservation("type " + typeName + " is not an observation"));
+        String contentType = text(event, "datacontenttype");
+        if (contentType != null && !contentType.startsWith("application/json") && !contentType.contains("+json")) {
+            throw new InvalidObservation("data of event " + id + " is " + contentType + ", not JSON");
         }
-        byte[] raw = event.getData().toBytes();
-        JsonNode data;
-        try {
-            data = json.readTree(raw);
-        } catch (JacksonException e) {
-            throw new InvalidObservation("data of event " + event.getId() + " is not JSON", e);
-        }
+        JsonNode data = data(event, id, json);
         if (!data.isObject()) {
-            throw new InvalidObservation("data of event " + event.getId() + " is not a JSON object");
+            throw new InvalidObservation("data of event " + id + " is not a JSON object");
         }
-        String dataJson = new String(raw, StandardCharsets.UTF_8);
-        Instant time = event.getTime() == null ? Instant.now() : event.getTime().toInstant();
-        ObjectRef object = type == EventType.GIT_WEBHOOK_RECEIVED ? null : objectOf(event.getId(), data);
-        return new Observation(
-                event.getId(), type, event.getSource().toString(), event.getSubject(), time, data, dataJson, object);
+        Instant time = time(event, id);
+        ObjectRef object = type == EventType.GIT_WEBHOOK_RECEIVED ? null : objectOf(id, data);
+        return new Observation(id, type, source, text(event, "subject"), time, data, data.toString(), object);
+    }
+
+    private static JsonNode data(JsonNode event, String id, JsonMapper json) {
+        if (event.hasNonNull("data")) {
+            return event.get("data");
+        }
+        String base64 = text(event, "data_base64");
+        if (base64 == null) {
+            throw new InvalidObservation("event " + id + " has no data");
+        }
+        try {
+            return json.readTree(Base64.getDecoder().decode(base64));
+        } catch (IllegalArgumentException | JacksonException e) {
+            throw new InvalidObservation("data of event " + id + " is not JSON", e);
+        }
+    }
+
+    private static Instant time(JsonNode event, String id) {
+        String time = text(event, "time");
+        if (time == null) {
+            return Instant.now();
+        }
+        try {
+            return OffsetDateTime.parse(time).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidObservation("event " + id + " has a time that is not RFC 3339: " + time);
+        }
+    }
+
+    private static String required(JsonNode event, String attribute) {
+        String value = text(event, attribute);
+        if (value == null) {
+            throw new InvalidObservation("not a structured-mode CloudEvent: " + attribute + " is required");
+        }
+        return value;
     }
 
     private static ObjectRef objectOf(String eventId, JsonNode object) {
@@ -92,6 +128,11 @@ record Observation(
 
     static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
-        return value == null || value.isNull() || value.asString().isBlank() ? null : value.asString();
+        return value == null
+                        || !value.isValueNode()
+                        || value.isNull()
+                        || value.asString().isBlank()
+                ? null
+                : value.asString();
     }
 }
