@@ -13,6 +13,12 @@ public interface Snapshots {
     /** The snapshots of those of the objects that are stored, by uid. */
     Map<String, Snapshot> byUids(Collection<String> uids);
 
+    /**
+     * Like {@link #byUids}, with each body cut to what names an object and links it to others:
+     * everything but {@code spec} and {@code status}, which are most of a pod's bytes.
+     */
+    Map<String, Snapshot> headsByUids(Collection<String> uids);
+
     Optional<Snapshot> byName(String kind, String namespace, String name);
 
     /** The newest object of a kind in a namespace that carries all the given labels. */

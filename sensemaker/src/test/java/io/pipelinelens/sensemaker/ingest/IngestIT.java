@@ -266,6 +266,66 @@ class IngestIT {
                 .isZero();
     }
 
+    @Test
+    void parksAnObjectTheDatabaseRefusesAndStoresTheRestOfItsBatch() {
+        String dlq = infra.queue + ".dlq";
+        while (rabbit.receive(dlq) != null) {
+            // drain
+        }
+        List<ObjectNode> valid = List.of(pod("6000"), pod("6001"), pod("6002"));
+        // jsonb cannot hold the escaped NUL character (SQLSTATE 22P05); the JSON itself is fine.
+        ObjectNode refused = pod("6003");
+        ObjectNode metadata = (ObjectNode) refused.path("metadata");
+        ObjectNode labels = metadata.path("labels") instanceof ObjectNode l ? l : metadata.putObject("labels");
+        labels.put("pipelinelens.io/test", "before\u0000after");
+        Message refusedMessage = Observations.applied(refused);
+        String refusedId = refusedMessage.getMessageProperties().getMessageId();
+        assertThat(new String(refusedMessage.getBody(), StandardCharsets.UTF_8))
+                .as("the message carries the escape, not a raw NUL")
+                .contains("before\\u0000after");
+
+        // Published back to back, so that they most likely share a batch.
+        rabbit.send(infra.exchange, Observations.routingKey(valid.get(0)), Observations.applied(valid.get(0)));
+        rabbit.send(infra.exchange, Observations.routingKey(refused), refusedMessage);
+        rabbit.send(infra.exchange, Observations.routingKey(valid.get(1)), Observations.applied(valid.get(1)));
+        rabbit.send(infra.exchange, Observations.routingKey(valid.get(2)), Observations.applied(valid.get(2)));
+
+        for (ObjectNode pod : valid) {
+            Snapshot snapshot = awaitSnapshot(
+                    uid(pod), pod.path("metadata").path("resourceVersion").asString());
+            assertThat(snapshot.body()).isEqualTo(pod);
+        }
+        List<Message> parked = new ArrayList<>();
+        await().atMost(WAIT).untilAsserted(() -> {
+            Message m;
+            while ((m = rabbit.receive(dlq)) != null) {
+                parked.add(m);
+            }
+            assertThat(parked).isNotEmpty();
+        });
+        assertThat(parked)
+                .as("only the refused message is parked")
+                .singleElement()
+                .satisfies(m -> {
+                    assertThat(m.getMessageProperties().getMessageId()).isEqualTo(refusedId);
+                    assertThat(m.getBody())
+                            .as("the dead letter is the original message")
+                            .isEqualTo(refusedMessage.getBody());
+                    assertThat(String.valueOf(
+                                    m.getMessageProperties().getHeaders().get("x-pipeline-lens-rejection-reason")))
+                            .startsWith("the database refuses it: ")
+                            .containsIgnoringCase("unicode escape");
+                });
+        assertThat(snapshots.byUid(uid(refused))).isEmpty();
+        assertThat(db.fetchCount(RECEIVED_EVENTS, RECEIVED_EVENTS.ID.eq(refusedId)))
+                .as("the refused event is not marked received")
+                .isZero();
+        for (ObjectNode pod : valid) {
+            assertThat(observed.of(uid(pod))).as("announced once").hasSize(1);
+        }
+        assertThat(observed.of(uid(refused))).isEmpty();
+    }
+
     private ObjectNode pod(String resourceVersion) {
         ObjectNode pod = Observations.fixture(POD);
         ObjectNode metadata = (ObjectNode) pod.path("metadata");

@@ -34,6 +34,8 @@ class IngestMessaging {
         factory.setConsumerBatchEnabled(true);
         factory.setBatchSize(properties.batchSize());
         factory.setBatchReceiveTimeout(properties.batchWait().toMillis());
+        // Each receive waits this long too; at its default (1 s) a partial batch would wait that long.
+        factory.setReceiveTimeout(properties.batchWait().toMillis());
         // A batch can only fill up from messages the broker has already sent.
         factory.setPrefetchCount(2 * properties.batchSize());
         return factory;

@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.JSONB;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,6 +46,32 @@ class JooqSnapshots implements Snapshots {
         db.selectFrom(RESOURCE_SNAPSHOTS)
                 .where(RESOURCE_SNAPSHOTS.UID.eq(DSL.any(uids.toArray(String[]::new))))
                 .forEach(r -> found.put(r.getUid(), toSnapshot(r)));
+        return found;
+    }
+
+    @Override
+    public Map<String, Snapshot> headsByUids(Collection<String> uids) {
+        if (uids.isEmpty()) {
+            return Map.of();
+        }
+        var r = RESOURCE_SNAPSHOTS;
+        Field<JSONB> head = DSL.field("{0} - 'spec' - 'status'", JSONB.class, r.BODY);
+        Map<String, Snapshot> found = new HashMap<>();
+        db.select(r.UID, r.API_VERSION, r.KIND, r.NAMESPACE, r.NAME, r.RESOURCE_VERSION, r.DELETED, head, r.OBSERVED_AT)
+                .from(r)
+                .where(r.UID.eq(DSL.any(uids.toArray(String[]::new))))
+                .forEach(row -> found.put(
+                        row.value1(),
+                        new Snapshot(
+                                row.value1(),
+                                row.value2(),
+                                row.value3(),
+                                row.value4(),
+                                row.value5(),
+                                row.value6(),
+                                row.value7(),
+                                json.readTree(row.value8().data()),
+                                row.value9().toInstant())));
         return found;
     }
 

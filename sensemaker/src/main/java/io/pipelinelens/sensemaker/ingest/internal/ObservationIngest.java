@@ -171,7 +171,7 @@ class ObservationIngest {
         String va = a.object().resourceVersion();
         String vb = b.object().resourceVersion();
         if (isNumber(va) && isNumber(vb)) {
-            return new java.math.BigInteger(va).compareTo(new java.math.BigInteger(vb)) >= 0 ? a : b;
+            return new java.math.BigInteger(va).compareTo(new java.math.BigInteger(vb)) > 0 ? a : b;
         }
         return b; // not comparable: the later one, as the database would keep it
     }

@@ -96,7 +96,7 @@ class TraceAssembler {
         }
         // Pods and Events are details of a TaskRun (or of the object an Event is about): a new one
         // keeps that node from being recorded for another settle period.
-        Set<String> postponed = postponedBy(snapshots.byUids(details).values());
+        Set<String> postponed = postponedBy(snapshots.headsByUids(details).values());
         graph.insertMissing(seeds);
         Set<String> toLock = new TreeSet<>(postponed);
         seeds.forEach(s -> toLock.add(s.uid()));
@@ -334,7 +334,7 @@ class TraceAssembler {
             }
         }
         for (Snapshot pod :
-                snapshots.byUids(new HashSet<>(podsOfEvents.values())).values()) {
+                snapshots.headsByUids(new HashSet<>(podsOfEvents.values())).values()) {
             taskRunOfPod(pod).ifPresent(nodes::add);
         }
         return nodes;
