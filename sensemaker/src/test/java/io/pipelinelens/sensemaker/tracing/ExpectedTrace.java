@@ -63,10 +63,21 @@ final class ExpectedTrace {
 
         String runId = spanId(uid(s.run));
         Instant created = time(s.run, "metadata", "creationTimestamp");
-        Instant runStart = optionalTime(s.run, "status", "startTime").orElse(created);
-        add(runId, jobId, "RUN " + pipeline, runStart, time(s.run, "status", "completionTime"), failed);
+        Optional<Instant> runStarted = optionalTime(s.run, "status", "startTime");
+        Instant runStart = runStarted.orElse(created);
+        Instant runEnd = time(s.run, "status", "completionTime");
+        add(runId, jobId, "RUN " + pipeline, runStart, runEnd, failed);
         if (runStart.isAfter(created)) {
             add(spanId(uid(s.run), "pending"), runId, "pending", created, runStart, false);
+        }
+        // Pending → running (DESIGN §4): running only when Tekton recorded when it started.
+        if (runStarted.isPresent()) {
+            add(spanId(uid(s.run), "running"), runId, "running", runStarted.get(), runEnd, false);
+        }
+        // A skipped pipeline task: a task span without duration when the run completed.
+        for (JsonNode skipped : s.run.path("status").path("skippedTasks")) {
+            String name = skipped.path("name").asString();
+            add(spanId(uid(s.run), "skipped/" + name), runId, "TASK " + name, runEnd, runEnd, false);
         }
 
         for (int i = 0; i < s.taskRuns.size(); i++) {
@@ -276,7 +287,15 @@ final class ExpectedTrace {
     }
 
     static Map<String, Object> attributes(Span span) {
-        return span.getAttributesList().stream().collect(Collectors.toMap(KeyValue::getKey, kv -> switch (kv.getValue()
+        return attributes(span.getAttributesList());
+    }
+
+    static Map<String, Object> attributes(Span.Event event) {
+        return attributes(event.getAttributesList());
+    }
+
+    private static Map<String, Object> attributes(List<KeyValue> attributes) {
+        return attributes.stream().collect(Collectors.toMap(KeyValue::getKey, kv -> switch (kv.getValue()
                 .getValueCase()) {
             case INT_VALUE -> kv.getValue().getIntValue();
             case BOOL_VALUE -> kv.getValue().getBoolValue();

@@ -10,6 +10,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import io.pipelinelens.contracts.EventType;
+import io.pipelinelens.contracts.ResourceEvents;
 import io.pipelinelens.sensemaker.Observations;
 import io.pipelinelens.sensemaker.SensemakerInfrastructure;
 import io.pipelinelens.testing.OtlpReceiver.ReceivedSpan;
@@ -17,10 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -183,16 +186,55 @@ class PipelineRunTracingIT {
                 .doesNotContain(running.path("metadata").path("uid").asString());
     }
 
+    @Test
+    void endsTheRunningPhaseOfARunDeletedBeforeItFinishedWhereTheRunsSpanEnds() {
+        ObjectNode run = Observations.fixture("tekton/pipelinerun-v1beta1-lighthouse-postsubmit-succeeded.yaml");
+        ObjectNode metadata = run.withObject("metadata");
+        // A uid of its own: the other tests find their run's status event by the fixture's uid.
+        String uid = UUID.randomUUID().toString();
+        metadata.put("uid", uid).put("name", metadata.path("name").asString() + "-deleted");
+        ObjectNode status = run.withObject("status");
+        status.remove("completionTime");
+        ((ObjectNode) status.path("conditions").get(0)).put("status", "Unknown").put("reason", "Running");
+        // Deleted while running: Tekton never completed it, so the deletion's time ends it.
+        OffsetDateTime deletedAt = OffsetDateTime.parse("2020-10-07T03:24:00Z");
+        rabbit.send(
+                infra.exchange,
+                Observations.routingKey(run),
+                Observations.message(ResourceEvents.Action.DELETED, run, deletedAt));
+
+        Span span = awaitSpan(uid);
+        assertThat(attributes(span))
+                .containsEntry("cicd.pipeline.result", "cancellation")
+                .containsEntry("pipelinelens.timing.fallback", "end=observed");
+        Span running = awaitSpan("running", uid);
+        assertThat(running.getParentSpanId()).isEqualTo(span.getSpanId());
+        assertThat(hex(running.getSpanId().toByteArray())).isEqualTo(sha256Prefix("span:" + uid + "/running", 8));
+        assertThat(Instant.ofEpochSecond(0, running.getStartTimeUnixNano()))
+                .isEqualTo(Instant.parse("2020-10-07T03:23:19Z"));
+        assertThat(Instant.ofEpochSecond(0, running.getEndTimeUnixNano()))
+                .isEqualTo(deletedAt.toInstant())
+                .isEqualTo(Instant.ofEpochSecond(0, span.getEndTimeUnixNano()));
+        assertThat(attributes(running))
+                .containsEntry("cicd.pipeline.run.id", uid)
+                .containsEntry("pipelinelens.timing.fallback", "end=run");
+    }
+
     private void publish(JsonNode object) {
         rabbit.send(infra.exchange, Observations.routingKey(object), Observations.applied(object));
     }
 
     private Span awaitSpan(String runUid) {
+        return awaitSpan("RUN ", runUid);
+    }
+
+    /** The one span of the run whose name starts so: the run's own ({@code RUN }), or a phase. */
+    private Span awaitSpan(String name, String runUid) {
         List<Span> found = new ArrayList<>();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             found.clear();
             for (ReceivedSpan s : infra.otlp.spans()) {
-                if (s.span().getName().startsWith("RUN ")
+                if (s.span().getName().startsWith(name)
                         && runUid.equals(attributes(s.span()).get("cicd.pipeline.run.id"))) {
                     found.add(s.span());
                 }

@@ -6,6 +6,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.pipelinelens.sensemaker.SensemakerInfrastructure;
 import io.pipelinelens.testing.OtlpReceiver;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -24,6 +25,7 @@ import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Watches are not ordered across kinds and delivery is at-least-once: whatever the order in which
@@ -67,6 +69,17 @@ class TraceOrderIndependenceIT {
                 .taskRun("tekton/taskrun-v1beta1-lighthouse-postsubmit-succeeded.yaml")
                 .withActivity()
                 .build();
+        // Tekton's own Events: two about the run in the same second, so only the tie-break orders them.
+        Instant runStart = TraceScenario.instant(scenario.run.path("status").path("startTime"));
+        scenario.addTektonEvent(scenario.run, "Started", "", runStart);
+        scenario.addTektonEvent(
+                scenario.run, "Running", "Tasks Completed: 0 (Failed: 0, Cancelled 0), Skipped: 0", runStart);
+        ObjectNode taskRun = scenario.taskRuns.getFirst();
+        scenario.addTektonEvent(
+                taskRun,
+                "Succeeded",
+                "All Steps have completed executing",
+                TraceScenario.instant(taskRun.path("status").path("completionTime")));
         List<TraceScenario.Delivery> deliveries = scenario.deliveries();
         ExpectedTrace expected = new ExpectedTrace(scenario);
         Random shuffles = new Random(42);
@@ -86,6 +99,13 @@ class TraceOrderIndependenceIT {
             List<Span> spans = expected.awaitSpans(() -> since(before), WAIT);
             if (permutation == 0) {
                 expected.assertTree(spans);
+                assertThat(ExpectedTrace.named(spans, "RUN jstrachan/nodey532/release")
+                                .getEventsList())
+                        .extracting(Span.Event::getName)
+                        .containsExactlyInAnyOrder("Started", "Running");
+                assertThat(ExpectedTrace.named(spans, "TASK from-build-pack").getEventsList())
+                        .extracting(Span.Event::getName)
+                        .containsExactly("Succeeded");
             }
             List<byte[]> encoded = spans.stream()
                     .sorted(Comparator.comparing(ExpectedTrace::spanIdOf))

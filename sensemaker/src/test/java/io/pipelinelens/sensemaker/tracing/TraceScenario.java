@@ -334,6 +334,44 @@ final class TraceScenario {
     }
 
     /**
+     * An Event Tekton's controller records about a TaskRun or PipelineRun ({@code Started},
+     * {@code Running}, {@code Succeeded}, {@code Failed}). The fixtures hold no such Event, so this
+     * is the fixture's controller Event ({@code SuccessfulCreate}: firstTimestamp, lastTimestamp,
+     * count) with its involvedObject, reason and message changed to this object and Tekton's.
+     */
+    ObjectNode addTektonEvent(ObjectNode object, String reason, String message, Instant at) {
+        JsonNode fixture = Fixtures.objects("events/k8s-events-v1-deployment-rollout-pod-lifecycle.yaml").stream()
+                .filter(e -> "SuccessfulCreate".equals(e.path("reason").asString()))
+                .findFirst()
+                .orElseThrow();
+        ObjectNode event = (ObjectNode) fixture.deepCopy();
+        JsonNode objectMeta = object.path("metadata");
+        String kind = object.path("kind").asString();
+        ObjectNode meta = (ObjectNode) event.path("metadata");
+        meta.put("name", objectMeta.path("name").asString() + "." + Long.toHexString(random.nextLong()))
+                .put("uid", uuid())
+                .put("namespace", objectMeta.path("namespace").asString())
+                .put("resourceVersion", "70")
+                .put("creationTimestamp", ts(at));
+        meta.remove("selfLink");
+        event.putObject("involvedObject")
+                .put("apiVersion", object.path("apiVersion").asString("tekton.dev/v1"))
+                .put("kind", kind)
+                .put("name", objectMeta.path("name").asString())
+                .put("namespace", objectMeta.path("namespace").asString())
+                .put("uid", objectMeta.path("uid").asString());
+        event.put("reason", reason)
+                .put("message", message)
+                .put("type", "Failed".equals(reason) ? "Warning" : "Normal")
+                .put("firstTimestamp", ts(at))
+                .put("lastTimestamp", ts(at));
+        // kubectl shows Tekton's Events as coming from the kind's controller.
+        event.putObject("source").put("component", kind);
+        events.add(event);
+        return event;
+    }
+
+    /**
      * The Jenkins X activity of the run: its labels are the run's, its stage is the (only) TaskRun
      * with the TaskRun's step times, and two promotions follow, one still without an end.
      */

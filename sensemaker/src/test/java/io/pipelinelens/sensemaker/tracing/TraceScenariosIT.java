@@ -7,13 +7,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
+import io.pipelinelens.sensemaker.Observations;
 import io.pipelinelens.sensemaker.SensemakerInfrastructure;
 import io.pipelinelens.testing.OtlpReceiver;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -115,6 +118,54 @@ class TraceScenariosIT {
     }
 
     @Test
+    void addsTheKubernetesEventsAboutATaskRunAndItsPipelineRunToTheirOwnSpans() {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-presubmit-succeeded.yaml")
+                .build();
+        ObjectNode taskRun = scenario.taskRuns.getFirst();
+        Instant taskStart = TraceScenario.instant(taskRun.path("status").path("startTime"));
+        Instant taskEnd = TraceScenario.instant(taskRun.path("status").path("completionTime"));
+        scenario.addTektonEvent(taskRun, "Started", "", taskStart);
+        scenario.addTektonEvent(taskRun, "Succeeded", "All Steps have completed executing", taskEnd);
+        Instant runCreated = TraceScenario.instant(scenario.run.path("metadata").path("creationTimestamp"));
+        Instant runEnd = TraceScenario.instant(scenario.run.path("status").path("completionTime"));
+        scenario.addTektonEvent(scenario.run, "Started", "", runCreated);
+        ObjectNode running = scenario.addTektonEvent(
+                scenario.run,
+                "Running",
+                "Tasks Completed: 0 (Failed: 0, Cancelled 0), Skipped: 0",
+                runCreated.plusSeconds(1));
+        scenario.addTektonEvent(
+                scenario.run, "Succeeded", "Tasks Completed: 1 (Failed: 0, Cancelled 0), Skipped: 0", runEnd);
+        // An Event without a uid still finds its run by kind, namespace and name.
+        ((ObjectNode) running.path("involvedObject")).remove("uid");
+        List<Span> spans = publishAndAssertTree(scenario);
+
+        Span task = named(spans, "TASK jx-secret-lint");
+        assertThat(task.getEventsList()).extracting(Span.Event::getName).containsExactly("Started", "Succeeded");
+        Span.Event taskDone = task.getEventsList().get(1);
+        assertThat(Instant.ofEpochSecond(0, taskDone.getTimeUnixNano())).isEqualTo(taskEnd);
+        assertThat(attributes(taskDone))
+                .containsEntry("k8s.event.reason", "Succeeded")
+                .containsEntry("k8s.event.message", "All Steps have completed executing")
+                .containsEntry("k8s.event.type", "Normal")
+                .containsEntry("k8s.event.count", 1L);
+        Span run = named(spans, "RUN jenkins-x-plugins/jx-registry/lint");
+        assertThat(run.getEventsList())
+                .extracting(Span.Event::getName)
+                .containsExactly("Started", "Running", "Succeeded");
+        assertThat(Instant.ofEpochSecond(0, run.getEventsList().get(2).getTimeUnixNano()))
+                .isEqualTo(runEnd);
+        // Each Event on the span of the object it is about, and nowhere else.
+        assertThat(named(spans, "POD jx-secret-lint").getEventsList())
+                .extracting(Span.Event::getName)
+                .containsExactlyInAnyOrder("Scheduled", "Pulling", "Pulled", "Created", "Started");
+        assertThat(named(spans, "JOB jenkins-x-plugins/jx-registry/lint").getEventsList())
+                .isEmpty();
+    }
+
+    @Test
     void tracesAPostsubmitPushWithItsJenkinsXActivityAndPromotions() {
         TraceScenario scenario = TraceScenario.builder(random)
                 .push()
@@ -135,6 +186,10 @@ class TraceScenariosIT {
                         "vcs.ref.head.revision",
                         scenario.webhookPayload.path("after").asString());
         assertThat(attributes(named(spans, "RUN jstrachan/nodey532/release")))
+                .doesNotContainKey("pipelinelens.timing.fallback");
+        // Tekton recorded when the run started: its running phase, from start to completion.
+        assertThat(attributes(named(spans, "running")))
+                .containsEntry("cicd.pipeline.run.id", ExpectedTrace.uid(scenario.run))
                 .doesNotContainKey("pipelinelens.timing.fallback");
         assertThat(attributes(named(spans, "ACTIVITY jstrachan/nodey532/master")))
                 .containsEntry("cicd.pipeline.result", "success")
@@ -167,6 +222,44 @@ class TraceScenariosIT {
                 .allSatisfy(
                         s -> assertThat(ExpectedTrace.hex(s.getParentSpanId().toByteArray()))
                                 .isEqualTo(runSpan));
+    }
+
+    @Test
+    void showsThePipelineTasksTektonSkippedAsTaskSpansWithTheReason() {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-multi-task-succeeded.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-multi-task-build-succeeded.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-multi-task-e2e-succeeded.yaml")
+                .build();
+        // No fixture skipped a task: this copy of the multi-task run had a third pipeline task
+        // whose when expression was false, listed in status.skippedTasks as Tekton v1 lists it.
+        ObjectNode status = scenario.run.withObject("status");
+        status.putArray("skippedTasks")
+                .addObject()
+                .put("name", "promote")
+                .put("reason", "When Expressions evaluated to false")
+                .putArray("whenExpressions")
+                .addObject()
+                .put("input", "PR-7463")
+                .put("operator", "in")
+                .putArray("values")
+                .add("master");
+        ((ObjectNode) status.path("conditions").path(0))
+                .put("message", "Tasks Completed: 2 (Failed: 0, Cancelled 0), Skipped: 1");
+        List<Span> spans = publishAndAssertTree(scenario);
+
+        assertThat(spans)
+                .filteredOn(s -> s.getName().startsWith("TASK "))
+                .extracting(Span::getName)
+                .containsExactlyInAnyOrder("TASK build", "TASK e2e-tests", "TASK promote");
+        Span skipped = named(spans, "TASK promote");
+        assertThat(attributes(skipped))
+                .containsEntry("cicd.pipeline.task.name", "promote")
+                .containsEntry("cicd.pipeline.task.run.result", "skip")
+                .containsEntry("tekton.skip.reason", "When Expressions evaluated to false")
+                .containsEntry("cicd.pipeline.run.id", ExpectedTrace.uid(scenario.run))
+                .doesNotContainKey("pipelinelens.timing.fallback");
+        assertThat(skipped.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_UNSET);
     }
 
     @Test
@@ -246,6 +339,47 @@ class TraceScenariosIT {
                 .isEmpty();
         deliveries.subList(children, deliveries.size()).forEach(this::publish);
         expected.assertTree(expected.awaitSpans(infra.otlp, WAIT));
+    }
+
+    @Test
+    void attachesARunWithoutOwnerOrJobLabelToItsJobByRepositoryBranchAndBuildNumber() {
+        TraceScenario scenario = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
+                .taskRun("tekton/taskrun-v1-lighthouse-presubmit-succeeded.yaml")
+                .build();
+        // Only the third key of DESIGN §3 is left: no owner reference, no job name label.
+        List<ObjectNode> runStates = new ArrayList<>(scenario.earlierStates.stream()
+                .filter(o -> "PipelineRun".equals(o.path("kind").asString()))
+                .toList());
+        runStates.add(scenario.run);
+        for (ObjectNode state : runStates) {
+            ObjectNode metadata = state.withObject("metadata");
+            metadata.remove("ownerReferences");
+            metadata.withObject("labels").remove(TraceScenario.LIGHTHOUSE + "id");
+        }
+        // The same job on another pull request, seen first: same repository, context and build
+        // number (as the fixtures' presubmit and postsubmit LighthouseJobs share them), another
+        // branch. Only the branch tells the two apart.
+        ObjectNode otherJob = scenario.job.deepCopy();
+        String otherUid = UUID.randomUUID().toString();
+        ObjectNode otherMetadata = otherJob.withObject("metadata");
+        otherMetadata
+                .put("uid", otherUid)
+                .put("name", otherMetadata.path("name").asString() + "-other");
+        otherMetadata
+                .withObject("labels")
+                .put(TraceScenario.LIGHTHOUSE + "branch", "PR-9")
+                .put(TraceScenario.LIGHTHOUSE + "refs.pull", "9")
+                .put("event-GUID", UUID.randomUUID().toString());
+        publish(new TraceScenario.Delivery(
+                Observations.routingKey(otherJob), Observations.applied(otherJob), "other LighthouseJob"));
+        awaitSpan(ExpectedTrace.spanId(otherUid));
+
+        List<Span> spans = publishAndAssertTree(scenario);
+        assertThat(ExpectedTrace.hex(named(spans, "RUN jenkins-x-plugins/jx-registry/lint")
+                        .getParentSpanId()
+                        .toByteArray()))
+                .isEqualTo(ExpectedTrace.spanId(ExpectedTrace.uid(scenario.job)));
     }
 
     @Test

@@ -12,7 +12,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The parent lookup of DESIGN §3, strongest key first, for every kind that becomes a node of a
- * trace. Pods and Kubernetes Events are details of the TaskRun they belong to, not nodes.
+ * trace. Pods and Kubernetes Events are details of a node, not nodes: a pod of its TaskRun, an
+ * Event of the TaskRun or PipelineRun it is about, or of its pod's TaskRun.
  */
 final class Correlations {
 
@@ -192,16 +193,21 @@ final class Correlations {
         return guid == null ? null : NodeFacts.ROOT + TraceIds.gitEventRoot(guid);
     }
 
-    /** The Lighthouse job a PipelineRun belongs to, by the labels both carry. */
+    /**
+     * The Lighthouse job a PipelineRun belongs to, by the labels both carry (DESIGN §3): repository,
+     * branch and build number. A build number is only unique within a branch (Jenkins X names the
+     * activity {@code <owner>-<repo>-<branch>-<build>}): the same job on two pull requests can
+     * share context and build number, but not branch.
+     */
     private static Optional<String> lighthouseKey(KubeObject object) {
         String org = object.label(LIGHTHOUSE + "refs.org");
         String repo = object.label(LIGHTHOUSE + "refs.repo");
-        String context = object.label(LIGHTHOUSE + "context");
+        String branch = object.label(LIGHTHOUSE + "branch");
         String build = object.label(LIGHTHOUSE + "buildNum");
-        if (org == null || repo == null || context == null || build == null) {
+        if (org == null || repo == null || branch == null || build == null) {
             return Optional.empty();
         }
-        return Optional.of("lighthouse:" + object.namespace() + "/" + org + "/" + repo + "/" + context + "/" + build);
+        return Optional.of("lighthouse:" + object.namespace() + "/" + org + "/" + repo + "/" + branch + "/" + build);
     }
 
     /**

@@ -2,6 +2,8 @@ package io.pipelinelens.sensemaker.tracing.internal;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.MissingNode;
@@ -11,6 +13,9 @@ import tools.jackson.databind.node.MissingNode;
  * it. Field names and label keys are the ones listed in DESIGN §3 and the fixtures' README.
  */
 record PipelineRunView(JsonNode run) {
+
+    /** A pipeline task Tekton decided not to run, and why ({@code null} when Tekton did not say). */
+    record SkippedTask(String name, String reason) {}
 
     static final String EVENT_GUID = "event-GUID";
     static final String LIGHTHOUSE = "lighthouse.jenkins-x.io/";
@@ -66,6 +71,22 @@ record PipelineRunView(JsonNode run) {
 
     Optional<Instant> creationTimestamp() {
         return instant(metadata().path("creationTimestamp"));
+    }
+
+    /**
+     * The tasks of {@code status.skippedTasks}, in Tekton's order. Tekton v1 gives each a reason;
+     * older v1beta1 runs list only the name (and the when expressions).
+     */
+    List<SkippedTask> skippedTasks() {
+        List<SkippedTask> skipped = new ArrayList<>();
+        for (JsonNode task : run.path("status").path("skippedTasks")) {
+            String name = task.path("name").asString("");
+            if (!name.isBlank()) {
+                String reason = task.path("reason").asString("");
+                skipped.add(new SkippedTask(name, reason.isBlank() ? null : reason));
+            }
+        }
+        return skipped;
     }
 
     /**

@@ -55,7 +55,9 @@ class SpanFactory {
         failure(span, result, run.reason(), run.message());
         rerunLink(span, object);
         tektonLink(span, object, "tekton.dev/pipelinerunSpanContext");
+        kubernetesEvents(span, snapshots.eventsAbout(run.uid(), "PipelineRun", run.namespace(), run.name()));
 
+        // The run span comes first: the caller reads the run's outcome from it.
         List<SpanRecord> spans = new ArrayList<>();
         spans.add(span.build());
         Optional<Instant> created = object.creationTimestamp();
@@ -68,7 +70,49 @@ class SpanFactory {
                     .attribute("cicd.pipeline.run.id", run.uid())
                     .build());
         }
+        // Without a startTime Tekton never said when the run began: no running phase to show.
+        if (run.startTime().isPresent()) {
+            SpanDraft running = new SpanDraft(
+                            node.traceId(), TraceIds.spanId(run.uid(), "running"), node.spanId(), "running")
+                    .start(run.startTime().get())
+                    .attribute("cicd.pipeline.run.id", run.uid());
+            endWithRun(running, run, span);
+            spans.add(running.build());
+        }
+        for (PipelineRunView.SkippedTask skipped : run.skippedTasks()) {
+            spans.add(skippedTask(node, run, skipped, span));
+        }
         return spans;
+    }
+
+    /**
+     * A pipeline task Tekton skipped has no TaskRun: it shows as a task span without duration,
+     * where Tekton decided it — when the run completed.
+     */
+    private static SpanRecord skippedTask(
+            TraceNode node, PipelineRunView run, PipelineRunView.SkippedTask skipped, SpanDraft runSpan) {
+        SpanDraft span = new SpanDraft(
+                        node.traceId(),
+                        TraceIds.spanId(run.uid(), "skipped/" + skipped.name()),
+                        node.spanId(),
+                        "TASK " + skipped.name())
+                .attribute("cicd.pipeline.task.name", skipped.name())
+                .attribute("cicd.pipeline.task.run.result", "skip")
+                .attribute("cicd.pipeline.run.id", run.uid())
+                .attribute("tekton.skip.reason", skipped.reason());
+        if (run.completionTime().isPresent()) {
+            span.start(run.completionTime().get());
+        } else {
+            span.startFallback(runSpan.end(), "run");
+        }
+        return endWithRun(span, run, runSpan).build();
+    }
+
+    /** Ends a phase of a run when the run completed, or where the run's span ends (marked). */
+    private static SpanDraft endWithRun(SpanDraft phase, PipelineRunView run, SpanDraft runSpan) {
+        return run.completionTime().isPresent()
+                ? phase.end(run.completionTime().get())
+                : phase.endFallback(runSpan.end(), "run");
     }
 
     List<SpanRecord> taskRun(TraceNode node, Snapshot snapshot) {
@@ -97,6 +141,7 @@ class SpanFactory {
         params(span, taskRun.path("spec", "params"));
         failure(span, result, KubeObject.text(condition.path("reason")), KubeObject.text(condition.path("message")));
         tektonLink(span, taskRun, "tekton.dev/taskrunSpanContext");
+        kubernetesEvents(span, snapshots.eventsAbout(uid, "TaskRun", taskRun.namespace(), taskRun.name()));
 
         List<SpanRecord> spans = new ArrayList<>();
         spans.add(span.build());
@@ -106,11 +151,7 @@ class SpanFactory {
         if (pod.isPresent()) {
             KubeObject podObject = new KubeObject(pod.get().body());
             List<Snapshot> events =
-                    snapshots.eventsAbout(podObject.uid(), "Pod", podObject.namespace(), podObject.name()).stream()
-                            .sorted(Comparator.comparing((Snapshot e) ->
-                                            eventTime(new KubeObject(e.body())).orElse(Instant.EPOCH))
-                                    .thenComparing(Snapshot::uid))
-                            .toList();
+                    snapshots.eventsAbout(podObject.uid(), "Pod", podObject.namespace(), podObject.name());
             String podSpanId = TraceIds.spanId(uid, "pod");
             stepParent = podSpanId;
             SpanDraft podSpan = new SpanDraft(node.traceId(), podSpanId, node.spanId(), "POD " + task)
@@ -121,23 +162,7 @@ class SpanFactory {
             Instant podStart = podObject.creationTimestamp().orElse(span.start());
             Instant podEnd = lastFinish(podObject).orElse(span.end());
             podSpan.start(podStart).end(podEnd);
-            for (Snapshot e : events) {
-                KubeObject event = new KubeObject(e.body());
-                Map<String, Object> attributes = new LinkedHashMap<>();
-                putText(attributes, "k8s.event.reason", KubeObject.text(event.path("reason")));
-                putText(attributes, "k8s.event.message", KubeObject.text(event.path("message")));
-                putText(attributes, "k8s.event.type", KubeObject.text(event.path("type")));
-                putText(
-                        attributes,
-                        "k8s.container.field_path",
-                        KubeObject.text(event.path("involvedObject", "fieldPath")));
-                if (event.path("count").isNumber()) {
-                    attributes.put("k8s.event.count", event.path("count").asLong());
-                }
-                eventTime(event)
-                        .ifPresent(at ->
-                                podSpan.event(first(KubeObject.text(event.path("reason")), "Event"), at, attributes));
-            }
+            kubernetesEvents(podSpan, events);
             spans.add(podSpan.build());
             spans.addAll(phases(node, uid, taskRun, podObject, events, span.start()));
         }
@@ -532,6 +557,31 @@ class SpanFactory {
         String[] parts = traceparent.split("-");
         if (parts.length >= 3 && parts[1].length() == 32 && parts[2].length() == 16) {
             span.link(parts[1], parts[2], Map.of("pipelinelens.link.type", "tekton_reconciler"));
+        }
+    }
+
+    /**
+     * The Kubernetes Events about the span's object as span events, oldest first (ties by uid, so
+     * that every replica writes the same span).
+     */
+    private static void kubernetesEvents(SpanDraft span, List<Snapshot> events) {
+        List<KubeObject> ordered = events.stream()
+                .sorted(Comparator.comparing((Snapshot e) ->
+                                eventTime(new KubeObject(e.body())).orElse(Instant.EPOCH))
+                        .thenComparing(Snapshot::uid))
+                .map(e -> new KubeObject(e.body()))
+                .toList();
+        for (KubeObject event : ordered) {
+            Map<String, Object> attributes = new LinkedHashMap<>();
+            putText(attributes, "k8s.event.reason", KubeObject.text(event.path("reason")));
+            putText(attributes, "k8s.event.message", KubeObject.text(event.path("message")));
+            putText(attributes, "k8s.event.type", KubeObject.text(event.path("type")));
+            putText(attributes, "k8s.container.field_path", KubeObject.text(event.path("involvedObject", "fieldPath")));
+            if (event.path("count").isNumber()) {
+                attributes.put("k8s.event.count", event.path("count").asLong());
+            }
+            eventTime(event)
+                    .ifPresent(at -> span.event(first(KubeObject.text(event.path("reason")), "Event"), at, attributes));
         }
     }
 

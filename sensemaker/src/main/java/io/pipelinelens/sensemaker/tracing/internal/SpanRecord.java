@@ -52,7 +52,7 @@ record SpanRecord(
                 List.of());
     }
 
-    /** Something that happened during the span (a Kubernetes Event of a pod). */
+    /** Something that happened during the span (a Kubernetes Event about its pod, TaskRun or PipelineRun). */
     record Event(String name, long epochNanos, Map<String, Object> attributes) {}
 
     /** A related span in this or another trace (a re-run's original, Tekton's own span). */

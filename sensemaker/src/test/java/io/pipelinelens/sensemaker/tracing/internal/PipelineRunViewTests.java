@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** What tracing reads from every PipelineRun fixture: result, stable pipeline name, times, params. */
@@ -140,6 +141,31 @@ class PipelineRunViewTests {
         assertThat(run.branch()).isEqualTo("PR-464");
         assertThat(run.revision()).isEqualTo("ec22087260957090cdf327d2669975b24fe03a91");
         assertThat(run.eventGuid()).isEqualTo("92332760-eb5b-11ec-8ac2-2d35bcf02698");
+    }
+
+    @Test
+    void readsTheTasksTektonSkippedWithTheirReasons() {
+        assertThat(view("tekton/pipelinerun-v1-lighthouse-multi-task-succeeded.yaml")
+                        .skippedTasks())
+                .isEmpty();
+        // No fixture skipped a task: a copy of the multi-task run with two skipped tasks, one as
+        // Tekton v1 lists it (with a reason), one as older v1beta1 runs do (name only).
+        ObjectNode run = (ObjectNode) Fixtures.tree("tekton/pipelinerun-v1-lighthouse-multi-task-succeeded.yaml");
+        ArrayNode skipped = run.withObject("status").putArray("skippedTasks");
+        skipped.addObject()
+                .put("name", "promote")
+                .put("reason", "When Expressions evaluated to false")
+                .putArray("whenExpressions")
+                .addObject()
+                .put("input", "PR-7463")
+                .put("operator", "in")
+                .putArray("values")
+                .add("master");
+        skipped.addObject().put("name", "notify");
+        assertThat(new PipelineRunView(run).skippedTasks())
+                .containsExactly(
+                        new PipelineRunView.SkippedTask("promote", "When Expressions evaluated to false"),
+                        new PipelineRunView.SkippedTask("notify", null));
     }
 
     private static PipelineRunView withParams(List<Map<String, String>> params) {
