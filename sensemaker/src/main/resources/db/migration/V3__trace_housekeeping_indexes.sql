@@ -9,3 +9,8 @@ create index trace_nodes_without_trace on trace_nodes (parent_uid) where trace_i
 
 -- The nodes of one trace (closing a root once all of them are recorded; lookups).
 create index trace_nodes_by_trace on trace_nodes (trace_id);
+
+-- Kubernetes Events that name their object without a uid are found by kind, namespace and name.
+create index resource_snapshots_events_by_object_name
+    on resource_snapshots (namespace, (body -> 'involvedObject' ->> 'name'))
+    where kind = 'Event' and (body -> 'involvedObject' ->> 'uid') is null;

@@ -24,9 +24,18 @@ public interface Snapshots {
     /** The newest object of a kind in a namespace that carries all the given labels. */
     Optional<Snapshot> byLabels(String kind, String namespace, Map<String, String> labels);
 
+    /** The newest objects of a kind in a namespace, for many names at once, by name. */
+    Map<String, Snapshot> byNames(String kind, String namespace, Collection<String> names);
+
     /**
      * The Kubernetes Events about an object: by {@code involvedObject.uid}, or, for Events that
      * carry no uid, by its kind, namespace and name.
      */
     List<Snapshot> eventsAbout(String uid, String kind, String namespace, String name);
+
+    /** {@link #eventsAbout} for many objects at once, by the objects' uids (each one has an entry). */
+    Map<String, List<Snapshot>> eventsAbout(Collection<ObjectRef> objects);
+
+    /** An object that Events can be about. */
+    record ObjectRef(String uid, String kind, String namespace, String name) {}
 }

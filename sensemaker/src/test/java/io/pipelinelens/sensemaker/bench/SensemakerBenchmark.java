@@ -91,7 +91,9 @@ class SensemakerBenchmark {
                     === SensemakerBenchmark ===
                     backlog                   %d runs, %d events (PipelineRun + %d TaskRuns + Pods + Events, %d versions each), queued before consuming starts
                     sensemaker ingest         %.0f events/s (%.1f s to store every event)
-                    sensemaker traced         %.0f events/s (%.1f s until every run's span was exported, settle %s included)
+                    every node in its trace   after %.1f s
+                    every node recorded       after %.1f s (settle %s)
+                    sensemaker traced         %.0f events/s (%.1f s until every run's span was exported)
                     floor, batches of %d     %.0f events/s (consume + one insert per event, a transaction per batch)
                     floor, per message        %.0f events/s (consume + one insert, a transaction per message)
                     sensemaker / floor        %.0f %% (ingest / batched floor)
@@ -105,9 +107,11 @@ class SensemakerBenchmark {
                     VERSIONS,
                     result.eventsPerSecond,
                     result.seconds,
+                    result.placedSeconds,
+                    result.recordedSeconds,
+                    System.getProperty("bench.settle", "3s"),
                     events / result.tracedSeconds,
                     result.tracedSeconds,
-                    System.getProperty("bench.settle", "3s"),
                     BATCH,
                     floor,
                     floorPerMessage,
@@ -249,6 +253,11 @@ class SensemakerBenchmark {
                 }
                 assertThat(count(db)).isEqualTo(events);
                 double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
+                int nodes = load.size() * (1 + TASKS);
+                awaitCount(db, "select count(*) from trace_nodes where trace_id is not null", nodes);
+                double placedSeconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
+                awaitCount(db, "select count(*) from trace_nodes where recorded", nodes);
+                double recordedSeconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
                 Map<String, Instant> exported = awaitRunSpans(otlp, load);
                 double tracedSeconds = exported.values().stream()
                         .max(Instant::compareTo)
@@ -278,6 +287,8 @@ class SensemakerBenchmark {
                 return new Result(
                         events / seconds,
                         seconds,
+                        placedSeconds,
+                        recordedSeconds,
                         tracedSeconds,
                         latencies.get(latencies.size() / 2),
                         latencies.get((int) Math.min(latencies.size() - 1, Math.ceil(latencies.size() * 0.99) - 1)),
@@ -325,6 +336,21 @@ class SensemakerBenchmark {
             Thread.sleep(50);
         }
         throw new AssertionError("the backlog did not reach " + queue);
+    }
+
+    private static void awaitCount(Connection db, String query, int expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Statement st = db.createStatement();
+                    ResultSet rs = st.executeQuery(query)) {
+                rs.next();
+                if (rs.getInt(1) >= expected) {
+                    return;
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("not reached in time: " + query + " >= " + expected);
     }
 
     private static int count(Connection db) throws java.sql.SQLException {
@@ -459,6 +485,8 @@ class SensemakerBenchmark {
     private record Result(
             double eventsPerSecond,
             double seconds,
+            double placedSeconds,
+            double recordedSeconds,
             double tracedSeconds,
             long p50,
             long p99,

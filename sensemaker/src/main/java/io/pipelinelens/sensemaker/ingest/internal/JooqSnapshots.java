@@ -5,17 +5,19 @@ import static io.pipelinelens.sensemaker.db.Tables.RESOURCE_SNAPSHOTS;
 import io.pipelinelens.sensemaker.db.tables.records.ResourceSnapshotsRecord;
 import io.pipelinelens.sensemaker.ingest.Snapshot;
 import io.pipelinelens.sensemaker.ingest.Snapshots;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 @Repository
@@ -102,21 +104,66 @@ class JooqSnapshots implements Snapshots {
     }
 
     @Override
+    public Map<String, Snapshot> byNames(String kind, String namespace, Collection<String> names) {
+        if (names.isEmpty()) {
+            return Map.of();
+        }
+        var r = RESOURCE_SNAPSHOTS;
+        Map<String, Snapshot> found = new HashMap<>();
+        // A name can be reused after a deletion: the newest object of that name wins.
+        db.selectFrom(r)
+                .where(r.KIND.eq(kind))
+                .and(r.NAMESPACE.eq(namespace))
+                .and(r.NAME.eq(DSL.any(names.toArray(String[]::new))))
+                .orderBy(r.OBSERVED_AT.desc())
+                .forEach(row -> found.putIfAbsent(row.getName(), toSnapshot(row)));
+        return found;
+    }
+
+    @Override
     public List<Snapshot> eventsAbout(String uid, String kind, String namespace, String name) {
-        Field<String> involvedUid =
-                DSL.field("{0} -> 'involvedObject' ->> 'uid'", String.class, RESOURCE_SNAPSHOTS.BODY);
-        Condition byName = involvedUid
-                .isNull()
-                .and(DSL.field("{0} -> 'involvedObject' ->> 'kind'", String.class, RESOURCE_SNAPSHOTS.BODY)
-                        .eq(kind))
-                .and(DSL.field("{0} -> 'involvedObject' ->> 'name'", String.class, RESOURCE_SNAPSHOTS.BODY)
-                        .eq(name))
-                .and(RESOURCE_SNAPSHOTS.NAMESPACE.eq(namespace));
-        return db.selectFrom(RESOURCE_SNAPSHOTS)
-                .where(RESOURCE_SNAPSHOTS.KIND.eq("Event"))
-                .and(involvedUid.eq(uid).or(byName))
-                .orderBy(RESOURCE_SNAPSHOTS.UID)
-                .fetch(this::toSnapshot);
+        return eventsAbout(List.of(new ObjectRef(uid, kind, namespace, name))).get(uid);
+    }
+
+    @Override
+    public Map<String, List<Snapshot>> eventsAbout(Collection<ObjectRef> objects) {
+        Map<String, List<Snapshot>> about = new HashMap<>();
+        objects.forEach(o -> about.put(o.uid(), new ArrayList<>()));
+        if (objects.isEmpty()) {
+            return about;
+        }
+        var r = RESOURCE_SNAPSHOTS;
+        Field<String> involvedUid = DSL.field("{0} -> 'involvedObject' ->> 'uid'", String.class, r.BODY);
+        Field<String> involvedName = DSL.field("{0} -> 'involvedObject' ->> 'name'", String.class, r.BODY);
+        // Two lookups, each on its own partial index: one OR across both would scan every Event.
+        db.selectFrom(r)
+                .where(r.KIND.eq("Event"))
+                .and(involvedUid.eq(DSL.any(about.keySet().toArray(String[]::new))))
+                .forEach(row -> {
+                    Snapshot event = toSnapshot(row);
+                    about.get(Observation.text(event.body().path("involvedObject"), "uid"))
+                            .add(event);
+                });
+        Map<String, ObjectRef> byName = new HashMap<>();
+        objects.forEach(o -> byName.put(o.kind() + "/" + o.namespace() + "/" + o.name(), o));
+        db.selectFrom(r)
+                .where(r.KIND.eq("Event"))
+                .and(involvedUid.isNull())
+                .and(r.NAMESPACE.eq(DSL.any(
+                        objects.stream().map(ObjectRef::namespace).distinct().toArray(String[]::new))))
+                .and(involvedName.eq(
+                        DSL.any(objects.stream().map(ObjectRef::name).distinct().toArray(String[]::new))))
+                .forEach(row -> {
+                    Snapshot event = toSnapshot(row);
+                    JsonNode involved = event.body().path("involvedObject");
+                    ObjectRef object = byName.get(Observation.text(involved, "kind") + "/" + event.namespace() + "/"
+                            + Observation.text(involved, "name"));
+                    if (object != null) {
+                        about.get(object.uid()).add(event);
+                    }
+                });
+        about.values().forEach(events -> events.sort(Comparator.comparing(Snapshot::uid)));
+        return about;
     }
 
     private Snapshot toSnapshot(ResourceSnapshotsRecord r) {

@@ -144,9 +144,10 @@ class TraceHousekeeping implements SmartLifecycle {
                     .filter(n -> !Correlations.PULL_REQUEST.equals(n.kind()))
                     .map(TraceNode::uid)
                     .toList());
+            SpanFactory prefetched = factory.prefetching(states.values());
             List<SpanRecord> recorded = new ArrayList<>();
             for (TraceNode node : nodes) {
-                recorded.addAll(record(node, states.get(node.uid())));
+                recorded.addAll(record(prefetched, node, states.get(node.uid())));
             }
             spans.recordAll(recorded);
             graph.markRecorded(nodes.stream().map(TraceNode::uid).toList());
@@ -178,10 +179,10 @@ class TraceHousekeeping implements SmartLifecycle {
     }
 
     /** The spans of one node; none when it cannot be made sense of (that must not block the others). */
-    private List<SpanRecord> record(TraceNode node, Snapshot snapshot) {
+    private List<SpanRecord> record(SpanFactory factory, TraceNode node, Snapshot snapshot) {
         try {
             if (Correlations.PULL_REQUEST.equals(node.kind())) {
-                return pullRequest(node);
+                return pullRequest(factory, node);
             }
             if (snapshot == null) {
                 return List.of();
@@ -205,7 +206,7 @@ class TraceHousekeeping implements SmartLifecycle {
     }
 
     /** Its name is {@code owner/repo#number}; the span comes from the PR's newest delivery. */
-    private List<SpanRecord> pullRequest(TraceNode node) {
+    private List<SpanRecord> pullRequest(SpanFactory factory, TraceNode node) {
         int hash = node.name().lastIndexOf('#');
         return webhooks
                 .latestPullRequest(
