@@ -383,6 +383,74 @@ class TraceScenariosIT {
     }
 
     @Test
+    void startsOneTraceAtTheTektonTriggersEventThatCreatedTwoRuns() {
+        // No fixture comes from Tekton Triggers: two Lighthouse runs become runs an EventListener
+        // created for one incoming event, with the labels Triggers puts on them (DESIGN §3).
+        String eventId = UUID.randomUUID().toString();
+        List<TraceScenario> scenarios = new ArrayList<>();
+        for (String trigger : List.of("build", "lint")) {
+            TraceScenario scenario = TraceScenario.builder(random)
+                    .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
+                    .build();
+            List<ObjectNode> runStates = new ArrayList<>(scenario.earlierStates.stream()
+                    .filter(o -> "PipelineRun".equals(o.path("kind").asString()))
+                    .toList());
+            runStates.add(scenario.run);
+            for (ObjectNode state : runStates) {
+                ObjectNode metadata = state.withObject("metadata");
+                metadata.remove("ownerReferences");
+                ObjectNode labels = metadata.withObject("labels");
+                new ArrayList<>(labels.propertyNames())
+                        .stream()
+                                .filter(name -> name.startsWith(TraceScenario.LIGHTHOUSE) || name.equals("event-GUID"))
+                                .forEach(labels::remove);
+                labels.put("triggers.tekton.dev/eventlistener", "github-listener")
+                        .put("triggers.tekton.dev/trigger", trigger)
+                        .put("triggers.tekton.dev/triggers-eventid", eventId);
+            }
+            scenario.deliveries().stream()
+                    .filter(d -> d.description().startsWith("PipelineRun "))
+                    .forEach(this::publish);
+            scenarios.add(scenario);
+        }
+
+        String traceId = ExpectedTrace.sha256("trace:triggers:" + eventId, 16);
+        String rootSpanId = ExpectedTrace.spanId("triggers:" + eventId);
+        Span root = awaitSpan(rootSpanId);
+        List<Span> trace = infra.otlp.spans().stream()
+                .map(OtlpReceiver.ReceivedSpan::span)
+                .filter(span ->
+                        ExpectedTrace.hex(span.getTraceId().toByteArray()).equals(traceId))
+                .toList();
+        for (TraceScenario scenario : scenarios) {
+            Span run = trace.stream()
+                    .filter(span ->
+                            ExpectedTrace.spanIdOf(span).equals(ExpectedTrace.spanId(ExpectedTrace.uid(scenario.run))))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("the run is not in the Triggers event's trace"));
+            assertThat(ExpectedTrace.hex(run.getParentSpanId().toByteArray())).isEqualTo(rootSpanId);
+        }
+        assertThat(root.getName()).isEqualTo("TRIGGER github-listener");
+        assertThat(root.getParentSpanId().isEmpty()).as("a root").isTrue();
+        assertThat(ExpectedTrace.attributes(root))
+                .containsEntry("tekton.triggers.event.id", eventId)
+                .containsEntry("tekton.triggers.eventlistener", "github-listener")
+                .containsEntry("tekton.triggers.trigger", "build,lint")
+                .containsEntry("k8s.namespace.name", "jx");
+        List<Span> children = trace.stream().filter(span -> span != root).toList();
+        assertThat(root.getStartTimeUnixNano())
+                .isEqualTo(children.stream()
+                        .mapToLong(Span::getStartTimeUnixNano)
+                        .min()
+                        .orElseThrow());
+        assertThat(root.getEndTimeUnixNano())
+                .isEqualTo(children.stream()
+                        .mapToLong(Span::getEndTimeUnixNano)
+                        .max()
+                        .orElseThrow());
+    }
+
+    @Test
     void exportsARunWhoseJobNeverArrivesUnderTheGitEventItNames() {
         TraceScenario scenario = TraceScenario.builder(random)
                 .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")

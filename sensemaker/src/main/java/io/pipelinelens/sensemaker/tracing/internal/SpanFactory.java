@@ -337,6 +337,39 @@ class SpanFactory {
     }
 
     /**
+     * A Tekton Triggers event: the EventListener that received it names the span (a handful per
+     * cluster, so low cardinality); the trigger and the event id come from the labels Triggers put
+     * on the runs it created. Its time is that of its children: Triggers records no other.
+     */
+    SpanRecord triggersEvent(TraceNode node, List<Snapshot> runs, Instant childrenStart, Instant childrenEnd) {
+        List<KubeObject> created =
+                runs.stream().map(s -> new KubeObject(s.body())).toList();
+        String listener = created.stream()
+                .map(run -> run.label("triggers.tekton.dev/eventlistener"))
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+        // One event can fire several triggers of the listener: all of them, in a stable order.
+        String triggers = String.join(
+                ",",
+                created.stream()
+                        .map(run -> run.label("triggers.tekton.dev/trigger"))
+                        .filter(java.util.Objects::nonNull)
+                        .distinct()
+                        .sorted()
+                        .toList());
+        SpanDraft span = new SpanDraft(
+                        node.traceId(), node.spanId(), null, listener == null ? "TRIGGER" : "TRIGGER " + listener)
+                .attribute("tekton.triggers.event.id", node.name())
+                .attribute("tekton.triggers.eventlistener", listener)
+                .attribute("tekton.triggers.trigger", triggers)
+                .attribute(
+                        "k8s.namespace.name",
+                        created.isEmpty() ? null : created.getFirst().namespace());
+        return span.startFallback(childrenStart, "children").end(childrenEnd).build();
+    }
+
+    /**
      * A GitHub pull request from its newest delivery: from creation to merge (or close). An
      * environment PR links the application PRs it promotes besides its parent (DESIGN §5).
      */

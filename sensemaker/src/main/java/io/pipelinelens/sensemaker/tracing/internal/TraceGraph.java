@@ -131,6 +131,15 @@ class TraceGraph {
                 .map(TraceGraph::toNode);
     }
 
+    /** The children of a kind attached to the node, by uid (so every replica sees the same order). */
+    List<TraceNode> children(String uid, String kind) {
+        return db.selectFrom(TRACE_NODES)
+                .where(TRACE_NODES.PARENT_UID.eq(uid))
+                .and(TRACE_NODES.KIND.eq(kind))
+                .orderBy(TRACE_NODES.UID)
+                .fetch(TraceGraph::toNode);
+    }
+
     Optional<TraceNode> find(String uid) {
         return db.selectFrom(TRACE_NODES)
                 .where(TRACE_NODES.UID.eq(uid))

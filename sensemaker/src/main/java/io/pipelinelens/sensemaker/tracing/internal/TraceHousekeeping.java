@@ -13,7 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import org.jooq.DSLContext;
 import org.jooq.Record2;
@@ -168,14 +168,24 @@ class TraceHousekeeping implements SmartLifecycle {
                 if (extent == null || extent.value1() == null) {
                     continue;
                 }
-                SpanRecord span = factory.gitEvent(
-                        root,
-                        "GitEvent".equals(root.kind()) ? webhooks.byId(root.name()) : Optional.empty(),
-                        instant(extent.value1()),
-                        instant(extent.value2()));
+                Instant start = instant(extent.value1());
+                Instant end = instant(extent.value2());
+                // A Triggers event is known only through the runs it created: they carry its labels.
+                SpanRecord span = "GitEvent".equals(root.kind())
+                        ? factory.gitEvent(root, webhooks.byId(root.name()), start, end)
+                        : factory.triggersEvent(root, triggeredRuns(root), start, end);
                 store(root, List.of(span));
             }
         });
+    }
+
+    /** The runs a Triggers event created, by uid. */
+    private List<Snapshot> triggeredRuns(TraceNode root) {
+        List<String> uids = graph.children(root.uid(), "PipelineRun").stream()
+                .map(TraceNode::uid)
+                .toList();
+        Map<String, Snapshot> runs = snapshots.byUids(uids);
+        return uids.stream().map(runs::get).filter(Objects::nonNull).toList();
     }
 
     /** The spans of one node; none when it cannot be made sense of (that must not block the others). */
