@@ -14,3 +14,8 @@ create index trace_nodes_by_trace on trace_nodes (trace_id);
 create index resource_snapshots_events_by_object_name
     on resource_snapshots (namespace, (body -> 'involvedObject' ->> 'name'))
     where kind = 'Event' and (body -> 'involvedObject' ->> 'uid') is null;
+
+-- Re-runs of a run (Tekton's dashboard labels them with the name of the original).
+create index resource_snapshots_rerun_of
+    on resource_snapshots ((body -> 'metadata' -> 'labels' ->> 'dashboard.tekton.dev/rerunOf'))
+    where (body -> 'metadata' -> 'labels' ->> 'dashboard.tekton.dev/rerunOf') is not null;

@@ -21,6 +21,12 @@ public interface Snapshots {
 
     Optional<Snapshot> byName(String kind, String namespace, String name);
 
+    /**
+     * The newest object of a kind in a namespace whose label has the value. Indexed for
+     * {@code dashboard.tekton.dev/rerunOf} (re-runs of a run); other labels scan the kind.
+     */
+    Optional<Snapshot> byLabel(String kind, String namespace, String label, String value);
+
     /** The newest object of a kind in a namespace that carries all the given labels. */
     Optional<Snapshot> byLabels(String kind, String namespace, Map<String, String> labels);
 

@@ -290,6 +290,10 @@ final class ExpectedTrace {
         return attributes(span.getAttributesList());
     }
 
+    static Map<String, Object> attributes(Span.Link link) {
+        return attributes(link.getAttributesList());
+    }
+
     static Map<String, Object> attributes(Span.Event event) {
         return attributes(event.getAttributesList());
     }

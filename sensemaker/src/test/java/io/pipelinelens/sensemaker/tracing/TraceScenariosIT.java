@@ -550,6 +550,36 @@ class TraceScenariosIT {
         assertThat(originalTrace.traceId).isNotEqualTo(new ExpectedTrace(rerun).traceId);
     }
 
+    @Test
+    void linksAnOriginalRunToItsReRunWhenTheReRunWasTracedFirst() {
+        TraceScenario original = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
+                .build();
+        TraceScenario rerun = TraceScenario.builder(random)
+                .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
+                .build();
+        rerun.run
+                .withObject("metadata")
+                .withObject("labels")
+                .put(
+                        "dashboard.tekton.dev/rerunOf",
+                        original.run.path("metadata").path("name").asString());
+        ExpectedTrace rerunTrace = new ExpectedTrace(rerun);
+        rerun.deliveries().forEach(this::publish);
+        Span rerunSpan = named(rerunTrace.awaitSpans(infra.otlp, WAIT), "RUN jenkins-x-plugins/jx-registry/lint");
+        assertThat(rerunSpan.getLinksList()).as("its original is not known yet").isEmpty();
+
+        List<Span> spans = publishAndAssertTree(original);
+
+        Span run = named(spans, "RUN jenkins-x-plugins/jx-registry/lint");
+        assertThat(run.getLinksList()).singleElement().satisfies(link -> {
+            assertThat(ExpectedTrace.hex(link.getTraceId().toByteArray())).isEqualTo(rerunTrace.traceId);
+            assertThat(ExpectedTrace.hex(link.getSpanId().toByteArray()))
+                    .isEqualTo(ExpectedTrace.spanId(ExpectedTrace.uid(rerun.run)));
+            assertThat(attributes(link)).containsEntry("pipelinelens.link.type", "rerun");
+        });
+    }
+
     private List<Span> publishAndAssertTree(TraceScenario scenario) {
         ExpectedTrace expected = new ExpectedTrace(scenario);
         scenario.deliveries().forEach(this::publish);

@@ -90,6 +90,21 @@ class JooqSnapshots implements Snapshots {
     }
 
     @Override
+    public Optional<Snapshot> byLabel(String kind, String namespace, String label, String value) {
+        var r = RESOURCE_SNAPSHOTS;
+        // The label is inlined so that the condition matches an expression index on it.
+        return db.selectFrom(r)
+                .where(DSL.field("{0} -> 'metadata' -> 'labels' ->> {1}", String.class, r.BODY, DSL.inline(label))
+                        .eq(value))
+                .and(r.KIND.eq(kind))
+                .and(r.NAMESPACE.eq(namespace))
+                .orderBy(r.OBSERVED_AT.desc())
+                .limit(1)
+                .fetchOptional()
+                .map(this::toSnapshot);
+    }
+
+    @Override
     public Optional<Snapshot> byLabels(String kind, String namespace, Map<String, String> labels) {
         return db.selectFrom(RESOURCE_SNAPSHOTS)
                 .where(RESOURCE_SNAPSHOTS.KIND.eq(kind))

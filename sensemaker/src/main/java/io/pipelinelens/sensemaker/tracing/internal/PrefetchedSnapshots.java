@@ -81,6 +81,11 @@ final class PrefetchedSnapshots implements Snapshots {
     }
 
     @Override
+    public Optional<Snapshot> byLabel(String kind, String namespace, String label, String value) {
+        return store.byLabel(kind, namespace, label, value);
+    }
+
+    @Override
     public Optional<Snapshot> byLabels(String kind, String namespace, Map<String, String> labels) {
         return store.byLabels(kind, namespace, labels);
     }

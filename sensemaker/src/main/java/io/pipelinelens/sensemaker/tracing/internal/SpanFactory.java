@@ -60,6 +60,7 @@ class SpanFactory {
         params(span, snapshot.body().path("spec").path("params"));
         failure(span, result, run.reason(), run.message());
         rerunLink(span, object);
+        rerunsLink(span, object);
         tektonLink(span, object, "tekton.dev/pipelinerunSpanContext");
         kubernetesEvents(span, snapshots.eventsAbout(run.uid(), "PipelineRun", run.namespace(), run.name()));
 
@@ -574,6 +575,18 @@ class SpanFactory {
                 .flatMap(s -> graph.find(s.uid()))
                 .filter(n -> n.traceId() != null)
                 .ifPresent(n -> span.link(n.traceId(), n.spanId(), Map.of("pipelinelens.link.type", "rerun_of")));
+    }
+
+    /**
+     * The other direction, for a re-run that was traced before its original (watches are not
+     * ordered): the original links its newest re-run that already has a trace.
+     */
+    private void rerunsLink(SpanDraft span, KubeObject run) {
+        snapshots
+                .byLabel(run.kind(), run.namespace(), "dashboard.tekton.dev/rerunOf", run.name())
+                .flatMap(s -> graph.find(s.uid()))
+                .filter(n -> n.traceId() != null && n.recorded())
+                .ifPresent(n -> span.link(n.traceId(), n.spanId(), Map.of("pipelinelens.link.type", "rerun")));
     }
 
     /** Tekton's own reconciler span, when Tekton's tracing is on: a link, not a parent. */
