@@ -493,6 +493,38 @@ class TraceScenariosIT {
     }
 
     @Test
+    void tracesATaskRunCreatedOnItsOwnAsATraceOfItsOwn() {
+        // A TaskRun created directly, not by a PipelineRun: nothing to wait for, it is a root.
+        ObjectNode taskRun = Observations.fixture("tekton/taskrun-v1-lighthouse-presubmit-succeeded.yaml");
+        ObjectNode metadata = taskRun.withObject("metadata");
+        String uid = UUID.randomUUID().toString();
+        metadata.put("uid", uid)
+                .put("name", "standalone-" + uid.substring(0, 8))
+                .put("resourceVersion", "1");
+        metadata.remove("ownerReferences");
+        ObjectNode labels = metadata.withObject("labels");
+        new ArrayList<>(labels.propertyNames())
+                .stream()
+                        .filter(name -> name.startsWith("tekton.dev/pipeline")
+                                || name.startsWith(TraceScenario.LIGHTHOUSE)
+                                || name.equals("event-GUID"))
+                        .forEach(labels::remove);
+        publish(new TraceScenario.Delivery(
+                Observations.routingKey(taskRun), Observations.applied(taskRun), "standalone TaskRun"));
+
+        Span span = awaitSpan(ExpectedTrace.spanId(uid));
+        assertThat(ExpectedTrace.hex(span.getTraceId().toByteArray()))
+                .isEqualTo(ExpectedTrace.sha256("trace:resource:" + uid, 16));
+        assertThat(span.getParentSpanId().isEmpty()).as("a root").isTrue();
+        assertThat(span.getName()).startsWith("TASK ");
+        assertThat(Instant.ofEpochSecond(0, span.getStartTimeUnixNano()))
+                .isEqualTo(TraceScenario.instant(taskRun.path("status").path("startTime")));
+        assertThat(Instant.ofEpochSecond(0, span.getEndTimeUnixNano()))
+                .isEqualTo(TraceScenario.instant(taskRun.path("status").path("completionTime")));
+        assertThat(attributes(span)).containsEntry("cicd.pipeline.task.run.result", "success");
+    }
+
+    @Test
     void redactsParamsWhoseNamesLookSecret() {
         TraceScenario scenario = TraceScenario.builder(random)
                 .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
