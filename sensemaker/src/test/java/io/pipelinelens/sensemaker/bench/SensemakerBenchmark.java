@@ -60,8 +60,8 @@ class SensemakerBenchmark {
 
     private static final int TASKS = 4;
     private static final int VERSIONS = 3;
-    /** The sensemaker's default {@code ingest.batch-size}. */
-    private static final int BATCH = 200;
+    /** The sensemaker's {@code ingest.batch-size} (200 by default), used by the batched floor too. */
+    private static final int BATCH = Integer.getInteger("bench.batch", 200);
 
     @Test
     void measure() throws Exception {
@@ -225,6 +225,7 @@ class SensemakerBenchmark {
                             "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
                             "--pipelinelens.sensemaker.ingest.exchange=" + exchange,
                             "--pipelinelens.sensemaker.ingest.queue=" + queue,
+                            "--pipelinelens.sensemaker.ingest.batch-size=" + BATCH,
                             "--pipelinelens.sensemaker.ingest.concurrency="
                                     + System.getProperty("bench.concurrency", "1"),
                             "--pipelinelens.sensemaker.tracing.settle=" + System.getProperty("bench.settle", "3s"),
