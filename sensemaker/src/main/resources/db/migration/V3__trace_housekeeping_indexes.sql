@@ -15,7 +15,9 @@ create index resource_snapshots_events_by_object_name
     on resource_snapshots (namespace, (body -> 'involvedObject' ->> 'name'))
     where kind = 'Event' and (body -> 'involvedObject' ->> 'uid') is null;
 
--- Re-runs of a run (Tekton's dashboard labels them with the name of the original).
+-- Re-runs of a run (Tekton's dashboard labels them with the name of the original). The kind comes
+-- first in the predicate: every snapshot write evaluates it, and only a PipelineRun's body needs
+-- to be looked into.
 create index resource_snapshots_rerun_of
     on resource_snapshots ((body -> 'metadata' -> 'labels' ->> 'dashboard.tekton.dev/rerunOf'))
-    where (body -> 'metadata' -> 'labels' ->> 'dashboard.tekton.dev/rerunOf') is not null;
+    where kind = 'PipelineRun' and (body -> 'metadata' -> 'labels' ->> 'dashboard.tekton.dev/rerunOf') is not null;

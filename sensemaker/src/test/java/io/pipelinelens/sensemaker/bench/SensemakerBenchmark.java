@@ -141,6 +141,14 @@ class SensemakerBenchmark {
                 Connection db = database.connect()) {
             try (Statement st = db.createStatement()) {
                 st.execute("create table observations (id text primary key, body jsonb not null)");
+                // The same compression as the sensemaker's snapshots (migration V4), where there is lz4.
+                st.execute("""
+                        do $$ begin
+                          if exists (select 1 from pg_settings
+                                     where name = 'default_toast_compression' and 'lz4' = any (enumvals)) then
+                            alter table observations alter column body set compression lz4;
+                          end if;
+                        end $$""");
             }
             RabbitTemplate template = new RabbitTemplate(connections);
             for (Run run : load) {

@@ -92,11 +92,11 @@ class JooqSnapshots implements Snapshots {
     @Override
     public Optional<Snapshot> byLabel(String kind, String namespace, String label, String value) {
         var r = RESOURCE_SNAPSHOTS;
-        // The label is inlined so that the condition matches an expression index on it.
+        // Kind and label are inlined so that the condition matches a partial expression index.
         return db.selectFrom(r)
                 .where(DSL.field("{0} -> 'metadata' -> 'labels' ->> {1}", String.class, r.BODY, DSL.inline(label))
                         .eq(value))
-                .and(r.KIND.eq(kind))
+                .and(r.KIND.eq(DSL.inline(kind)))
                 .and(r.NAMESPACE.eq(namespace))
                 .orderBy(r.OBSERVED_AT.desc())
                 .limit(1)

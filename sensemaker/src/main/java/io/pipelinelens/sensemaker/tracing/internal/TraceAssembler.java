@@ -109,6 +109,8 @@ class TraceAssembler {
             Correlations.of(new KubeObject(s.body()), s.deleted()).ifPresent(facts::add);
         }
         graph.updateFacts(facts, properties.settle());
+        // Storing a node's facts restarts its settle time already: no second write of its row.
+        facts.forEach(f -> postponed.remove(f.uid()));
         graph.postpone(postponed, properties.settle());
         place(facts, locked);
     }
