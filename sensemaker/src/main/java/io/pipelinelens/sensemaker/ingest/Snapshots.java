@@ -27,9 +27,6 @@ public interface Snapshots {
      */
     Optional<Snapshot> byLabel(String kind, String namespace, String label, String value);
 
-    /** The newest object of a kind in a namespace that carries all the given labels. */
-    Optional<Snapshot> byLabels(String kind, String namespace, Map<String, String> labels);
-
     /** The newest objects of a kind in a namespace, for many names at once, by name. */
     Map<String, Snapshot> byNames(String kind, String namespace, Collection<String> names);
 

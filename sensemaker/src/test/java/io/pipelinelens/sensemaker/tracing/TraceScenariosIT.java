@@ -348,11 +348,7 @@ class TraceScenariosIT {
                 .taskRun("tekton/taskrun-v1-lighthouse-presubmit-succeeded.yaml")
                 .build();
         // Only the third key of DESIGN §3 is left: no owner reference, no job name label.
-        List<ObjectNode> runStates = new ArrayList<>(scenario.earlierStates.stream()
-                .filter(o -> "PipelineRun".equals(o.path("kind").asString()))
-                .toList());
-        runStates.add(scenario.run);
-        for (ObjectNode state : runStates) {
+        for (ObjectNode state : runStates(scenario)) {
             ObjectNode metadata = state.withObject("metadata");
             metadata.remove("ownerReferences");
             metadata.withObject("labels").remove(TraceScenario.LIGHTHOUSE + "id");
@@ -392,11 +388,7 @@ class TraceScenariosIT {
             TraceScenario scenario = TraceScenario.builder(random)
                     .run("tekton/pipelinerun-v1-lighthouse-presubmit-succeeded.yaml")
                     .build();
-            List<ObjectNode> runStates = new ArrayList<>(scenario.earlierStates.stream()
-                    .filter(o -> "PipelineRun".equals(o.path("kind").asString()))
-                    .toList());
-            runStates.add(scenario.run);
-            for (ObjectNode state : runStates) {
+            for (ObjectNode state : runStates(scenario)) {
                 ObjectNode metadata = state.withObject("metadata");
                 metadata.remove("ownerReferences");
                 ObjectNode labels = metadata.withObject("labels");
@@ -610,6 +602,15 @@ class TraceScenariosIT {
                     .isEqualTo(ExpectedTrace.spanId(ExpectedTrace.uid(rerun.run)));
             assertThat(attributes(link)).containsEntry("pipelinelens.link.type", "rerun");
         });
+    }
+
+    /** Every state of the scenario's PipelineRun that will be published, the final one last. */
+    private static List<ObjectNode> runStates(TraceScenario scenario) {
+        List<ObjectNode> states = new ArrayList<>(scenario.earlierStates.stream()
+                .filter(o -> "PipelineRun".equals(o.path("kind").asString()))
+                .toList());
+        states.add(scenario.run);
+        return states;
     }
 
     private List<Span> publishAndAssertTree(TraceScenario scenario) {

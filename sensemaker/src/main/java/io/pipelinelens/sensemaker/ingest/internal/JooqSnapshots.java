@@ -105,20 +105,6 @@ class JooqSnapshots implements Snapshots {
     }
 
     @Override
-    public Optional<Snapshot> byLabels(String kind, String namespace, Map<String, String> labels) {
-        return db.selectFrom(RESOURCE_SNAPSHOTS)
-                .where(RESOURCE_SNAPSHOTS.KIND.eq(kind))
-                .and(RESOURCE_SNAPSHOTS.NAMESPACE.eq(namespace))
-                .and(DSL.condition(
-                        "{0} -> 'metadata' -> 'labels' @> {1}::jsonb",
-                        RESOURCE_SNAPSHOTS.BODY, DSL.val(json.writeValueAsString(labels))))
-                .orderBy(RESOURCE_SNAPSHOTS.OBSERVED_AT.desc())
-                .limit(1)
-                .fetchOptional()
-                .map(this::toSnapshot);
-    }
-
-    @Override
     public Map<String, Snapshot> byNames(String kind, String namespace, Collection<String> names) {
         if (names.isEmpty()) {
             return Map.of();

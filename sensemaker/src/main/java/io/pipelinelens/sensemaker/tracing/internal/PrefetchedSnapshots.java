@@ -86,11 +86,6 @@ final class PrefetchedSnapshots implements Snapshots {
     }
 
     @Override
-    public Optional<Snapshot> byLabels(String kind, String namespace, Map<String, String> labels) {
-        return store.byLabels(kind, namespace, labels);
-    }
-
-    @Override
     public Map<String, List<Snapshot>> eventsAbout(Collection<ObjectRef> objects) {
         return store.eventsAbout(objects);
     }

@@ -240,14 +240,16 @@ class TraceAssembler {
             }
             if (parent != null) {
                 graph.attach(node.uid(), parent);
-                current.put(node.uid(), attached(node, parent));
+                current.put(
+                        node.uid(),
+                        node.placed(TraceNode.State.ATTACHED, parent.traceId(), parent.uid(), parent.spanId()));
                 if (parent.traceId() != null) {
                     gotTrace.add(node.uid());
                 }
             } else if (w.parentKeys().isEmpty() && w.ownRootKey() != null) {
                 String traceId = TraceIds.traceId(w.ownRootKey());
                 graph.makeRoot(node.uid(), traceId);
-                current.put(node.uid(), rooted(node, traceId));
+                current.put(node.uid(), node.placed(TraceNode.State.ROOT, traceId, null, null));
                 gotTrace.add(node.uid());
             } else if (!w.parentKeys().isEmpty() && !w.parentKeys().equals(node.waitingFor())) {
                 graph.waitFor(node.uid(), w.parentKeys());
@@ -275,44 +277,6 @@ class TraceAssembler {
                 toWake.addAll(w.keys());
             }
         }
-    }
-
-    private static TraceNode attached(TraceNode node, TraceNode parent) {
-        return new TraceNode(
-                node.uid(),
-                node.kind(),
-                node.namespace(),
-                node.name(),
-                TraceNode.State.ATTACHED,
-                parent.traceId(),
-                node.spanId(),
-                parent.uid(),
-                parent.spanId(),
-                List.of(),
-                node.keys(),
-                node.fallbackRoot(),
-                node.terminal(),
-                node.recorded(),
-                node.firstSeenAt());
-    }
-
-    private static TraceNode rooted(TraceNode node, String traceId) {
-        return new TraceNode(
-                node.uid(),
-                node.kind(),
-                node.namespace(),
-                node.name(),
-                TraceNode.State.ROOT,
-                traceId,
-                node.spanId(),
-                null,
-                null,
-                List.of(),
-                node.keys(),
-                node.fallbackRoot(),
-                node.terminal(),
-                node.recorded(),
-                node.firstSeenAt());
     }
 
     /** The nodes that these Pods and Events are details of. */

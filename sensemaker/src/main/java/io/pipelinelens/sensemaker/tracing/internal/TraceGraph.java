@@ -123,14 +123,6 @@ class TraceGraph {
         return find(root.uid()).orElseThrow();
     }
 
-    Optional<TraceNode> lock(String uid) {
-        return db.selectFrom(TRACE_NODES)
-                .where(TRACE_NODES.UID.eq(uid))
-                .forUpdate()
-                .fetchOptional()
-                .map(TraceGraph::toNode);
-    }
-
     /** The children of a kind attached to the node, by uid (so every replica sees the same order). */
     List<TraceNode> children(String uid, String kind) {
         return db.selectFrom(TRACE_NODES)

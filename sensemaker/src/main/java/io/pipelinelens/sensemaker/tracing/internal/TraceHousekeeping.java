@@ -147,7 +147,13 @@ class TraceHousekeeping implements SmartLifecycle {
             SpanFactory prefetched = factory.prefetching(states.values());
             List<SpanRecord> recorded = new ArrayList<>();
             for (TraceNode node : nodes) {
-                recorded.addAll(record(prefetched, node, states.get(node.uid())));
+                Snapshot state = states.get(node.uid());
+                List<SpanRecord> ofNode = record(prefetched, node, state);
+                recorded.addAll(ofNode);
+                // Outside record(): a database error here must fail the batch, not pass as bad input.
+                if ("PipelineRun".equals(node.kind()) && !ofNode.isEmpty()) {
+                    finished(node, state, ofNode.getFirst());
+                }
             }
             spans.recordAll(recorded);
             graph.markRecorded(nodes.stream().map(TraceNode::uid).toList());
@@ -197,17 +203,13 @@ class TraceHousekeeping implements SmartLifecycle {
             if (snapshot == null) {
                 return List.of();
             }
-            List<SpanRecord> recorded = switch (node.kind()) {
+            return switch (node.kind()) {
                 case "PipelineRun" -> factory.pipelineRun(node, snapshot);
                 case "TaskRun" -> factory.taskRun(node, snapshot);
                 case "LighthouseJob" -> factory.lighthouseJob(node, snapshot);
                 case "PipelineActivity" -> factory.pipelineActivity(node, snapshot);
                 default -> List.of();
             };
-            if ("PipelineRun".equals(node.kind()) && !recorded.isEmpty()) {
-                finished(node, snapshot, recorded.getFirst());
-            }
-            return recorded;
         } catch (RuntimeException e) {
             log.error(
                     "Cannot build the spans of {} {}/{}: {}", node.kind(), node.namespace(), node.name(), e.toString());

@@ -34,4 +34,24 @@ record TraceNode(
     boolean root() {
         return state == State.ROOT;
     }
+
+    /** This node as it is once placed: attached to a parent, or a root (no parent). */
+    TraceNode placed(State newState, String newTraceId, String newParentUid, String newParentSpanId) {
+        return new TraceNode(
+                uid,
+                kind,
+                namespace,
+                name,
+                newState,
+                newTraceId,
+                spanId,
+                newParentUid,
+                newParentSpanId,
+                List.of(),
+                keys,
+                fallbackRoot,
+                terminal,
+                recorded,
+                firstSeenAt);
+    }
 }

@@ -439,8 +439,7 @@ class ObservationTests {
         Observation applied = state(ResourceEvents.Action.APPLIED, "20");
         Observation deleted = state(ResourceEvents.Action.DELETED, "10");
 
-        assertThat(ObservationIngest.newer(applied, deleted)).isSameAs(deleted);
-        assertThat(ObservationIngest.newer(deleted, applied)).isSameAs(deleted);
+        assertKeptEitherWay(deleted, applied);
     }
 
     @Test
@@ -449,8 +448,7 @@ class ObservationTests {
         Observation newer = state(ResourceEvents.Action.APPLIED, "1000");
 
         // As numbers, not as text ("999" > "1000" as text).
-        assertThat(ObservationIngest.newer(older, newer)).isSameAs(newer);
-        assertThat(ObservationIngest.newer(newer, older)).isSameAs(newer);
+        assertKeptEitherWay(newer, older);
     }
 
     @Test
@@ -458,8 +456,7 @@ class ObservationTests {
         Observation older = state(ResourceEvents.Action.APPLIED, "99999999999999999999");
         Observation newer = state(ResourceEvents.Action.APPLIED, "100000000000000000000");
 
-        assertThat(ObservationIngest.newer(older, newer)).isSameAs(newer);
-        assertThat(ObservationIngest.newer(newer, older)).isSameAs(newer);
+        assertKeptEitherWay(newer, older);
     }
 
     @Test
@@ -467,8 +464,7 @@ class ObservationTests {
         Observation first = state(ResourceEvents.Action.DELETED, "7");
         Observation second = state(ResourceEvents.Action.DELETED, "30");
 
-        assertThat(ObservationIngest.newer(first, second)).isSameAs(second);
-        assertThat(ObservationIngest.newer(second, first)).isSameAs(second);
+        assertKeptEitherWay(second, first);
     }
 
     @Test
@@ -490,6 +486,12 @@ class ObservationTests {
     }
 
     // --- helpers ---
+
+    /** Which state a batch keeps must not depend on the order the two arrived in. */
+    private static void assertKeptEitherWay(Observation kept, Observation other) {
+        assertThat(ObservationIngest.newer(kept, other)).isSameAs(kept);
+        assertThat(ObservationIngest.newer(other, kept)).isSameAs(kept);
+    }
 
     private ObjectNode sample(EventType type) {
         return (ObjectNode) json.readTree(Catalog.sample(type));
