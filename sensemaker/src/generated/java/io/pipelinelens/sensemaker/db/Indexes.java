@@ -32,6 +32,7 @@ public class Indexes {
     public static final Index TRACE_NODES_BY_TRACE = Internal.createIndex(DSL.name("trace_nodes_by_trace"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.TRACE_ID }, false);
     public static final Index TRACE_NODES_CHILDREN = Internal.createIndex(DSL.name("trace_nodes_children"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.PARENT_UID }, false);
     public static final Index TRACE_NODES_KEYS = Internal.createIndex(DSL.name("trace_nodes_keys"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.KEYS }, false);
+    public static final Index TRACE_NODES_PARKED = Internal.createIndex(DSL.name("trace_nodes_parked"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.PARKED_AT.desc() }, false);
     public static final Index TRACE_NODES_PENDING = Internal.createIndex(DSL.name("trace_nodes_pending"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.FIRST_SEEN_AT }, false);
     public static final Index TRACE_NODES_TO_RECORD = Internal.createIndex(DSL.name("trace_nodes_to_record"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.SETTLES_AT }, false);
     public static final Index TRACE_NODES_WAITING = Internal.createIndex(DSL.name("trace_nodes_waiting"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.WAITING_FOR }, false);

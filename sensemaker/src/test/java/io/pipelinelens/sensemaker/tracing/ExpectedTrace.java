@@ -52,12 +52,13 @@ final class ExpectedTrace {
         String result = TraceScenario.runResult(s.run);
         boolean failed = !result.equals("success") && !result.equals("cancellation");
 
+        // A resource's span starts when it was created (DESIGN §4): the job before its run.
         String jobId = spanId(uid(s.job));
         add(
                 jobId,
                 rootSpanId,
                 "JOB " + pipeline,
-                time(s.job, "status", "startTime"),
+                earliest(time(s.job, "metadata", "creationTimestamp"), time(s.job, "status", "startTime")),
                 time(s.job, "status", "completionTime"),
                 failed);
 
@@ -66,7 +67,7 @@ final class ExpectedTrace {
         Optional<Instant> runStarted = optionalTime(s.run, "status", "startTime");
         Instant runStart = runStarted.orElse(created);
         Instant runEnd = time(s.run, "status", "completionTime");
-        add(runId, jobId, "RUN " + pipeline, runStart, runEnd, failed);
+        add(runId, jobId, "RUN " + pipeline, created, runEnd, failed);
         if (runStart.isAfter(created)) {
             add(spanId(uid(s.run), "pending"), runId, "pending", created, runStart, false);
         }
@@ -95,13 +96,14 @@ final class ExpectedTrace {
                     .asString();
             boolean taskFailed = reason.equals("Failed") || reason.endsWith("Timeout");
             String taskId = spanId(trUid);
-            Instant taskStart = time(taskRun, "status", "startTime");
+            Instant taskStart =
+                    earliest(time(taskRun, "metadata", "creationTimestamp"), time(taskRun, "status", "startTime"));
             Instant taskEnd = time(taskRun, "status", "completionTime");
-            add(taskId, runId, "TASK " + task, taskStart, taskEnd, taskFailed);
 
             String podId = spanId(trUid, "pod");
             Instant lastFinish = null;
             Instant firstStart = null;
+            boolean stepFailed = false;
             for (JsonNode step : taskRun.path("status").path("steps")) {
                 JsonNode terminated = step.path("terminated");
                 Instant finished = Instant.parse(terminated.path("finishedAt").asString());
@@ -119,9 +121,13 @@ final class ExpectedTrace {
                         started,
                         finished,
                         terminated.path("exitCode").asInt() != 0);
+                stepFailed |= terminated.path("exitCode").asInt() != 0;
             }
             Instant podCreated = time(pod, "metadata", "creationTimestamp");
-            add(podId, taskId, "POD " + task, podCreated, lastFinish == null ? taskEnd : lastFinish, false);
+            Instant podEnd = lastFinish == null ? taskEnd : lastFinish;
+            // A pod whose step failed is ERROR like its task; the task contains its pod.
+            add(podId, taskId, "POD " + task, podCreated, podEnd, stepFailed);
+            add(taskId, runId, "TASK " + task, taskStart, podEnd.isAfter(taskEnd) ? podEnd : taskEnd, taskFailed);
             Instant scheduled = eventAt(s, pod, "Scheduled");
             add(
                     spanId(trUid, "queued"),
@@ -202,13 +208,18 @@ final class ExpectedTrace {
                         s.webhookPayload.path("pull_request").path("updated_at").asString())
                 : Instant.parse(
                         s.webhookPayload.path("head_commit").path("timestamp").asString());
+        // The root carries the outcome of what it started.
         add(
                 rootSpanId,
                 null,
                 "github " + s.webhookKind,
                 ownTime.isBefore(childrenStart) ? ownTime : childrenStart,
                 childrenEnd,
-                false);
+                failed);
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     private void add(String id, String parent, String name, Instant start, Instant end, boolean error) {
@@ -238,6 +249,7 @@ final class ExpectedTrace {
 
     /** Names, parents, times to the millisecond and status of every span. */
     void assertTree(List<Span> received) {
+        assertContainment(received);
         for (Span span : received) {
             ExpectedSpan expected = spans.get(spanIdOf(span));
             String what = expected.name();
@@ -266,6 +278,26 @@ final class ExpectedTrace {
         }
     }
 
+    /** Every span lies within its parent (DESIGN §4): trace UIs draw anything else wrong. */
+    static void assertContainment(List<Span> received) {
+        Map<String, Span> byId = new LinkedHashMap<>();
+        received.forEach(span -> byId.put(spanIdOf(span), span));
+        for (Span span : received) {
+            Span parent = span.getParentSpanId().isEmpty()
+                    ? null
+                    : byId.get(hex(span.getParentSpanId().toByteArray()));
+            if (parent == null) {
+                continue;
+            }
+            assertThat(span.getStartTimeUnixNano())
+                    .as("%s starts within its parent %s", span.getName(), parent.getName())
+                    .isGreaterThanOrEqualTo(parent.getStartTimeUnixNano());
+            assertThat(span.getEndTimeUnixNano())
+                    .as("%s ends within its parent %s", span.getName(), parent.getName())
+                    .isLessThanOrEqualTo(parent.getEndTimeUnixNano());
+        }
+    }
+
     List<Span> received(OtlpReceiver otlp) {
         return received(otlp::spans);
     }
@@ -278,6 +310,10 @@ final class ExpectedTrace {
             }
         }
         return found;
+    }
+
+    static long nanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 
     static Span named(List<Span> spans, String name) {

@@ -33,6 +33,7 @@ final class TraceScenario {
     record Delivery(String routingKey, Message message, String description) {}
 
     final String guid;
+    final String webhookFixture;
     final String webhookKind;
     final ObjectNode webhookPayload;
     final OffsetDateTime webhookReceivedAt;
@@ -49,9 +50,17 @@ final class TraceScenario {
     private final String originalRunName;
 
     private TraceScenario(
-            Random random, String webhookFixture, String webhookKind, String jobFixture, String runFixture) {
+            Random random,
+            String webhookFixture,
+            String webhookKind,
+            String jobFixture,
+            String runFixture,
+            TraceScenario sibling,
+            String siblingContext) {
         this.random = random;
-        this.guid = uuid();
+        // A sibling job of the same git event: same delivery, another context (DESIGN §3).
+        this.guid = sibling == null ? uuid() : sibling.guid;
+        this.webhookFixture = webhookFixture;
         this.webhookKind = webhookKind;
         this.run = Observations.fixture(runFixture);
         this.originalRunName = run.path("metadata").path("name").asString();
@@ -65,6 +74,17 @@ final class TraceScenario {
         runLabels.put(
                 LIGHTHOUSE + "buildNum",
                 Long.toString(1_600_000_000_000L + Math.abs(random.nextLong() % 100_000_000_000L)));
+        if (sibling != null) {
+            // Siblings share repository, branch and build number: only the context differs.
+            JsonNode first = sibling.run.path("metadata").path("labels");
+            for (String shared : List.of("refs.org", "refs.repo", "branch", "buildNum", "refs.pull")) {
+                if (first.has(LIGHTHOUSE + shared)) {
+                    runLabels.put(
+                            LIGHTHOUSE + shared, first.path(LIGHTHOUSE + shared).asString());
+                }
+            }
+            runLabels.put(LIGHTHOUSE + "context", siblingContext).put(LIGHTHOUSE + "job", siblingContext);
+        }
 
         this.job = Observations.fixture(jobFixture);
         ObjectNode jobMeta = (ObjectNode) job.path("metadata");
@@ -166,6 +186,8 @@ final class TraceScenario {
         private String run;
         private final List<String> taskRuns = new ArrayList<>();
         private boolean activity;
+        private TraceScenario sibling;
+        private String siblingContext;
 
         private Builder(Random random) {
             this.random = random;
@@ -188,13 +210,24 @@ final class TraceScenario {
             return this;
         }
 
+        /** Another job of the same git event as {@code first}, with the given context. */
+        Builder siblingOf(TraceScenario first, String context) {
+            sibling = first;
+            siblingContext = context;
+            webhook = null;
+            return this;
+        }
+
         Builder withActivity() {
             activity = true;
             return this;
         }
 
         TraceScenario build() {
-            TraceScenario scenario = new TraceScenario(random, webhook, webhookKind, job, run);
+            TraceScenario scenario = sibling == null
+                    ? new TraceScenario(random, webhook, webhookKind, job, run, null, null)
+                    : new TraceScenario(
+                            random, sibling.webhookFixture, sibling.webhookKind, job, run, sibling, siblingContext);
             taskRuns.forEach(scenario::addTaskRun);
             if (activity) {
                 scenario.addActivity();

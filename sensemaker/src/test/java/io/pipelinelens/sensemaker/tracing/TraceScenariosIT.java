@@ -82,8 +82,9 @@ class TraceScenariosIT {
                 .containsEntry("vcs.change.id", "8")
                 .containsEntry("vcs.ref.head.revision", "d37fda61b4d258b656faad85eea3564b2e5049a2")
                 .containsEntry("k8s.namespace.name", "jx")
-                // Tekton recorded no startTime: the creation time stands in, and the span says so.
-                .containsEntry("pipelinelens.timing.fallback", "start=creationTimestamp");
+                // A run starts when it was created (DESIGN §4), with or without Tekton's startTime.
+                .doesNotContainKey("pipelinelens.timing.fallback");
+        assertThat(run.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_SERVER);
         assertThat(attributes(named(spans, "JOB jenkins-x-plugins/jx-registry/lint")))
                 .containsEntry("cicd.pipeline.result", "success")
                 .containsEntry("lighthouse.job.type", "presubmit")
@@ -263,7 +264,7 @@ class TraceScenariosIT {
     }
 
     @Test
-    void marksTheFailedStepItsTaskRunAndJobAsErrorsWithTheReasonAndExitCode() {
+    void marksTheFailedStepItsPodTaskRunJobAndGitEventAsErrorsWithTheReasonAndExitCode() {
         TraceScenario scenario = TraceScenario.builder(random)
                 .run("tekton/pipelinerun-v1-lighthouse-failed.yaml")
                 .taskRun("tekton/taskrun-v1-lighthouse-failed-step-exit-2.yaml")
@@ -285,6 +286,18 @@ class TraceScenariosIT {
         Span job = named(spans, "JOB jenkins-x-charts/jx-build-templates/pr-build");
         assertThat(attributes(job)).containsEntry("cicd.pipeline.result", "failure");
         assertThat(job.getStatus().getMessage()).startsWith("failure");
+        // The pod whose step container exited 2 failed like its task.
+        Span pod = named(spans, "POD from-build-pack");
+        assertThat(pod.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+        assertThat(pod.getStatus().getMessage()).isEqualTo("step-build-build exited with code 2 (Error)");
+        assertThat(attributes(pod)).containsEntry("error.type", "Error");
+        // The git event says what failed under it.
+        Span root = named(spans, "github pull_request");
+        assertThat(root.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
+        assertThat(root.getStatus().getMessage())
+                .contains("JOB jenkins-x-charts/jx-build-templates/pr-build")
+                .contains("RUN jenkins-x-charts/jx-build-templates/pr-build");
+        assertThat(attributes(root)).containsEntry("error.type", "failure");
     }
 
     @Test

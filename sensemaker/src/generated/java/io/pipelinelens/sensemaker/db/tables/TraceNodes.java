@@ -136,6 +136,31 @@ public class TraceNodes extends TableImpl<TraceNodesRecord> {
      */
     public final TableField<TraceNodesRecord, OffsetDateTime> FIRST_SEEN_AT = createField(DSL.name("first_seen_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6).nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.TIMESTAMPWITHTIMEZONE)), this, "");
 
+    /**
+     * The column <code>trace_nodes.parent_keys</code>.
+     */
+    public final TableField<TraceNodesRecord, String[]> PARENT_KEYS = createField(DSL.name("parent_keys"), SQLDataType.CLOB.array().nullable(false).defaultValue(DSL.field(DSL.raw("'{}'::text[]"), SQLDataType.CLOB.array())), this, "");
+
+    /**
+     * The column <code>trace_nodes.created_at</code>.
+     */
+    public final TableField<TraceNodesRecord, OffsetDateTime> CREATED_AT = createField(DSL.name("created_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
+    /**
+     * The column <code>trace_nodes.bound_by</code>.
+     */
+    public final TableField<TraceNodesRecord, String> BOUND_BY = createField(DSL.name("bound_by"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>trace_nodes.parked_reason</code>.
+     */
+    public final TableField<TraceNodesRecord, String> PARKED_REASON = createField(DSL.name("parked_reason"), SQLDataType.CLOB, this, "");
+
+    /**
+     * The column <code>trace_nodes.parked_at</code>.
+     */
+    public final TableField<TraceNodesRecord, OffsetDateTime> PARKED_AT = createField(DSL.name("parked_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
     private TraceNodes(Name alias, Table<TraceNodesRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -172,7 +197,7 @@ public class TraceNodes extends TableImpl<TraceNodesRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.TRACE_NODES_BY_TRACE, Indexes.TRACE_NODES_CHILDREN, Indexes.TRACE_NODES_KEYS, Indexes.TRACE_NODES_PENDING, Indexes.TRACE_NODES_TO_RECORD, Indexes.TRACE_NODES_WAITING, Indexes.TRACE_NODES_WITHOUT_TRACE);
+        return Arrays.asList(Indexes.TRACE_NODES_BY_TRACE, Indexes.TRACE_NODES_CHILDREN, Indexes.TRACE_NODES_KEYS, Indexes.TRACE_NODES_PARKED, Indexes.TRACE_NODES_PENDING, Indexes.TRACE_NODES_TO_RECORD, Indexes.TRACE_NODES_WAITING, Indexes.TRACE_NODES_WITHOUT_TRACE);
     }
 
     @Override

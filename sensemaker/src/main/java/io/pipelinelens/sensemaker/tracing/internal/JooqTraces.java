@@ -5,6 +5,7 @@ import static io.pipelinelens.sensemaker.db.Tables.SPANS;
 import static io.pipelinelens.sensemaker.db.Tables.TRACE_NODES;
 
 import io.pipelinelens.sensemaker.db.tables.records.SpansRecord;
+import io.pipelinelens.sensemaker.lineage.TraceIds;
 import io.pipelinelens.sensemaker.tracing.TraceView;
 import io.pipelinelens.sensemaker.tracing.TraceView.SpanView;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package io.pipelinelens.sensemaker.tracing.internal;
 
+import io.pipelinelens.sensemaker.ingest.KubeObject;
 import io.pipelinelens.sensemaker.ingest.Snapshot;
 import io.pipelinelens.sensemaker.ingest.Snapshots;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.pipelinelens.sensemaker.tracing.internal;
 
+import io.pipelinelens.sensemaker.ingest.KubeObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +22,7 @@ final class SpanDraft {
     private final List<String> fallbacks = new ArrayList<>();
     private Instant start;
     private Instant end;
+    private SpanRecord.Kind kind = SpanRecord.Kind.INTERNAL;
     private SpanRecord.Status status = SpanRecord.Status.UNSET;
     private String statusMessage;
 
@@ -29,6 +31,15 @@ final class SpanDraft {
         this.spanId = spanId;
         this.parentSpanId = parentSpanId;
         this.name = name;
+    }
+
+    SpanDraft kind(SpanRecord.Kind spanKind) {
+        this.kind = spanKind;
+        return this;
+    }
+
+    SpanRecord.Status status() {
+        return status;
     }
 
     SpanDraft start(Instant instant) {
@@ -106,7 +117,7 @@ final class SpanDraft {
                 spanId,
                 parentSpanId,
                 name,
-                SpanRecord.Kind.INTERNAL,
+                kind,
                 KubeObject.nanos(start),
                 KubeObject.nanos(effectiveEnd),
                 all,

@@ -52,6 +52,45 @@ record SpanRecord(
                 List.of());
     }
 
+    /** The same span, starting later (a phase clipped to the span it splits). */
+    SpanRecord startingAt(long epochNanos) {
+        return new SpanRecord(
+                traceId,
+                spanId,
+                parentSpanId,
+                name,
+                kind,
+                epochNanos,
+                Math.max(epochNanos, endEpochNanos),
+                attributes,
+                status,
+                statusMessage,
+                events,
+                links);
+    }
+
+    /** The same span with one more attribute (nothing changes when the value is null). */
+    SpanRecord withAttribute(String key, Object value) {
+        if (value == null) {
+            return this;
+        }
+        java.util.Map<String, Object> all = new java.util.LinkedHashMap<>(attributes);
+        all.put(key, value);
+        return new SpanRecord(
+                traceId,
+                spanId,
+                parentSpanId,
+                name,
+                kind,
+                startEpochNanos,
+                endEpochNanos,
+                all,
+                status,
+                statusMessage,
+                events,
+                links);
+    }
+
     /** Something that happened during the span (a Kubernetes Event about its pod, TaskRun or PipelineRun). */
     record Event(String name, long epochNanos, Map<String, Object> attributes) {}
 

@@ -244,6 +244,76 @@ public class TraceNodesRecord extends UpdatableRecordImpl<TraceNodesRecord> {
         return (OffsetDateTime) get(15);
     }
 
+    /**
+     * Setter for <code>trace_nodes.parent_keys</code>.
+     */
+    public void setParentKeys(String[] value) {
+        set(16, value);
+    }
+
+    /**
+     * Getter for <code>trace_nodes.parent_keys</code>.
+     */
+    public String[] getParentKeys() {
+        return (String[]) get(16);
+    }
+
+    /**
+     * Setter for <code>trace_nodes.created_at</code>.
+     */
+    public void setCreatedAt(OffsetDateTime value) {
+        set(17, value);
+    }
+
+    /**
+     * Getter for <code>trace_nodes.created_at</code>.
+     */
+    public OffsetDateTime getCreatedAt() {
+        return (OffsetDateTime) get(17);
+    }
+
+    /**
+     * Setter for <code>trace_nodes.bound_by</code>.
+     */
+    public void setBoundBy(String value) {
+        set(18, value);
+    }
+
+    /**
+     * Getter for <code>trace_nodes.bound_by</code>.
+     */
+    public String getBoundBy() {
+        return (String) get(18);
+    }
+
+    /**
+     * Setter for <code>trace_nodes.parked_reason</code>.
+     */
+    public void setParkedReason(String value) {
+        set(19, value);
+    }
+
+    /**
+     * Getter for <code>trace_nodes.parked_reason</code>.
+     */
+    public String getParkedReason() {
+        return (String) get(19);
+    }
+
+    /**
+     * Setter for <code>trace_nodes.parked_at</code>.
+     */
+    public void setParkedAt(OffsetDateTime value) {
+        set(20, value);
+    }
+
+    /**
+     * Getter for <code>trace_nodes.parked_at</code>.
+     */
+    public OffsetDateTime getParkedAt() {
+        return (OffsetDateTime) get(20);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -267,7 +337,7 @@ public class TraceNodesRecord extends UpdatableRecordImpl<TraceNodesRecord> {
     /**
      * Create a detached, initialised TraceNodesRecord
      */
-    public TraceNodesRecord(String uid, String kind, String namespace, String name, String state, String traceId, String spanId, String parentUid, String parentSpanId, String[] waitingFor, String[] keys, String fallbackRoot, Boolean terminal, Boolean recorded, OffsetDateTime settlesAt, OffsetDateTime firstSeenAt) {
+    public TraceNodesRecord(String uid, String kind, String namespace, String name, String state, String traceId, String spanId, String parentUid, String parentSpanId, String[] waitingFor, String[] keys, String fallbackRoot, Boolean terminal, Boolean recorded, OffsetDateTime settlesAt, OffsetDateTime firstSeenAt, String[] parentKeys, OffsetDateTime createdAt, String boundBy, String parkedReason, OffsetDateTime parkedAt) {
         super(TraceNodes.TRACE_NODES);
 
         setUid(uid);
@@ -286,6 +356,11 @@ public class TraceNodesRecord extends UpdatableRecordImpl<TraceNodesRecord> {
         setRecorded(recorded);
         setSettlesAt(settlesAt);
         setFirstSeenAt(firstSeenAt);
+        setParentKeys(parentKeys);
+        setCreatedAt(createdAt);
+        setBoundBy(boundBy);
+        setParkedReason(parkedReason);
+        setParkedAt(parkedAt);
         resetTouchedOnNotNull();
     }
 }

@@ -1,4 +1,4 @@
-package io.pipelinelens.sensemaker.tracing.internal;
+package io.pipelinelens.sensemaker.ingest;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -7,34 +7,34 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.MissingNode;
 
 /** Read access to any Kubernetes object as the API serves it: metadata, owners, conditions, times. */
-record KubeObject(JsonNode body) {
+public record KubeObject(JsonNode body) {
 
-    String uid() {
+    public String uid() {
         return metadata().path("uid").asString("");
     }
 
-    String kind() {
+    public String kind() {
         return body.path("kind").asString("");
     }
 
-    String namespace() {
+    public String namespace() {
         return metadata().path("namespace").asString("default");
     }
 
-    String name() {
+    public String name() {
         return metadata().path("name").asString("");
     }
 
-    String label(String key) {
+    public String label(String key) {
         return text(metadata().path("labels").path(key));
     }
 
-    String annotation(String key) {
+    public String annotation(String key) {
         return text(metadata().path("annotations").path(key));
     }
 
     /** The uid in the owner reference of the given kind, when the reference carries one. */
-    Optional<String> ownerUid(String kind) {
+    public Optional<String> ownerUid(String kind) {
         for (JsonNode owner : metadata().path("ownerReferences")) {
             if (kind.equals(owner.path("kind").asString(""))) {
                 String uid = owner.path("uid").asString("");
@@ -46,7 +46,7 @@ record KubeObject(JsonNode body) {
         return Optional.empty();
     }
 
-    Optional<String> ownerName(String kind) {
+    public Optional<String> ownerName(String kind) {
         for (JsonNode owner : metadata().path("ownerReferences")) {
             if (kind.equals(owner.path("kind").asString(""))) {
                 return Optional.ofNullable(text(owner.path("name")));
@@ -55,12 +55,12 @@ record KubeObject(JsonNode body) {
         return Optional.empty();
     }
 
-    Optional<Instant> creationTimestamp() {
+    public Optional<Instant> creationTimestamp() {
         return instant(metadata().path("creationTimestamp"));
     }
 
     /** The condition of the given type, or a missing node. */
-    JsonNode condition(String type) {
+    public JsonNode condition(String type) {
         for (JsonNode condition : body.path("status").path("conditions")) {
             if (type.equals(condition.path("type").asString(""))) {
                 return condition;
@@ -69,7 +69,7 @@ record KubeObject(JsonNode body) {
         return MissingNode.getInstance();
     }
 
-    JsonNode path(String... fields) {
+    public JsonNode path(String... fields) {
         JsonNode node = body;
         for (String field : fields) {
             node = node.path(field);
@@ -77,11 +77,11 @@ record KubeObject(JsonNode body) {
         return node;
     }
 
-    JsonNode metadata() {
+    public JsonNode metadata() {
         return body.path("metadata");
     }
 
-    static Optional<Instant> instant(JsonNode node) {
+    public static Optional<Instant> instant(JsonNode node) {
         String text = node == null ? "" : node.asString("");
         if (text.isBlank()) {
             return Optional.empty();
@@ -93,7 +93,7 @@ record KubeObject(JsonNode body) {
         }
     }
 
-    static String text(JsonNode node) {
+    public static String text(JsonNode node) {
         if (node == null || node.isMissingNode() || node.isNull()) {
             return null;
         }
@@ -101,7 +101,7 @@ record KubeObject(JsonNode body) {
         return value.isBlank() ? null : value;
     }
 
-    static long nanos(Instant instant) {
+    public static long nanos(Instant instant) {
         return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 }

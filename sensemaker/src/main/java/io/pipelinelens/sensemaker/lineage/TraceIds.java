@@ -1,4 +1,4 @@
-package io.pipelinelens.sensemaker.tracing.internal;
+package io.pipelinelens.sensemaker.lineage;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,32 +10,32 @@ import java.util.HexFormat;
  * for the same resources, so a span can be exported as soon as it ends and re-exporting is
  * harmless.
  */
-final class TraceIds {
+public final class TraceIds {
 
     private TraceIds() {}
 
     /** Trace id (32 hex digits) of the trace rooted at {@code rootKey}. */
-    static String traceId(String rootKey) {
+    public static String traceId(String rootKey) {
         return hash("trace:" + rootKey, 16);
     }
 
     /** Span id (16 hex digits) of a resource's own span. */
-    static String spanId(String uid) {
+    public static String spanId(String uid) {
         return hash("span:" + uid, 8);
     }
 
     /** Span id of a span derived from a resource: a step or a phase of it. */
-    static String spanId(String uid, String part) {
+    public static String spanId(String uid, String part) {
         return hash("span:" + uid + "/" + part, 8);
     }
 
     /** Root key of a git event (a webhook delivery GUID). */
-    static String gitEventRoot(String guid) {
+    public static String gitEventRoot(String guid) {
         return "git-event:" + guid;
     }
 
     /** Root key of a Tekton Triggers event. */
-    static String triggersRoot(String eventId) {
+    public static String triggersRoot(String eventId) {
         return "triggers:" + eventId;
     }
 
@@ -43,12 +43,12 @@ final class TraceIds {
      * A GitHub pull request: the uid of its node, and the root key of the trace it starts when it
      * links no parent pull request.
      */
-    static String pullRequest(String repository, long number) {
+    public static String pullRequest(String repository, long number) {
         return "pr:" + repository + "#" + number;
     }
 
     /** Root key of a trace that starts at a resource with no findable parent. */
-    static String resourceRoot(String uid) {
+    public static String resourceRoot(String uid) {
         return "resource:" + uid;
     }
 

@@ -1,13 +1,14 @@
-package io.pipelinelens.sensemaker.tracing.internal;
+package io.pipelinelens.sensemaker.lineage.internal;
 
+import io.pipelinelens.sensemaker.ingest.KubeObject;
+import io.pipelinelens.sensemaker.lineage.CorrelationKey;
+import io.pipelinelens.sensemaker.lineage.NodeKind;
+import io.pipelinelens.sensemaker.lineage.PullRequestLinks;
+import io.pipelinelens.sensemaker.lineage.TraceIds;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,10 +21,6 @@ final class Correlations {
     static final Set<String> NODE_KINDS = Set.of("LighthouseJob", "PipelineRun", "TaskRun", "PipelineActivity");
     static final String LIGHTHOUSE = "lighthouse.jenkins-x.io/";
     static final String EVENT_GUID = "event-GUID";
-    static final String PULL_REQUEST = "PullRequest";
-
-    private static final Pattern PULL_REQUEST_LINK =
-            Pattern.compile("https://github\\.com/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)/pull/(\\d+)");
 
     private Correlations() {}
 
@@ -37,17 +34,35 @@ final class Correlations {
         };
     }
 
-    /** A git event (webhook delivery GUID) is a root; its node is created on demand. */
-    static NodeFacts gitEvent(String guid) {
-        String key = TraceIds.gitEventRoot(guid);
-        return new NodeFacts(key, "GitEvent", null, guid, TraceIds.spanId(key), List.of(), key, null, List.of(), false);
-    }
-
-    /** A Tekton Triggers event is a root too. */
-    static NodeFacts triggersEvent(String eventId) {
-        String key = TraceIds.triggersRoot(eventId);
-        return new NodeFacts(
-                key, "TriggersEvent", null, eventId, TraceIds.spanId(key), List.of(), key, null, List.of(), false);
+    /** A synthesized root (a git event, a Triggers event): its node is created on demand. */
+    static NodeFacts root(CorrelationKey key) {
+        return switch (key) {
+            case CorrelationKey.GitEvent git ->
+                new NodeFacts(
+                        git.rootKey(),
+                        NodeKind.GIT_EVENT,
+                        null,
+                        git.guid(),
+                        null,
+                        List.of(),
+                        git.rootKey(),
+                        null,
+                        List.of(new CorrelationKey.Uid(git.rootKey())),
+                        false);
+            case CorrelationKey.TriggersEvent triggers ->
+                new NodeFacts(
+                        triggers.rootKey(),
+                        NodeKind.TRIGGERS_EVENT,
+                        null,
+                        triggers.eventId(),
+                        null,
+                        List.of(),
+                        triggers.rootKey(),
+                        null,
+                        List.of(new CorrelationKey.Uid(triggers.rootKey())),
+                        false);
+            default -> throw new IllegalArgumentException("not a synthesized root: " + key);
+        };
     }
 
     /**
@@ -62,61 +77,30 @@ final class Correlations {
             return Optional.empty();
         }
         String uid = pullRequestUid(repository, pr.path("number").asLong());
-        List<String> linked = linkedPullRequests(uid, KubeObject.text(pr.path("body")));
-        List<String> parents = linked.isEmpty() ? List.of() : List.of(NodeFacts.uidKey(linked.getFirst()));
+        List<String> linked = PullRequestLinks.linked(uid, KubeObject.text(pr.path("body")));
+        List<CorrelationKey> parents =
+                linked.isEmpty() ? List.of() : List.of(new CorrelationKey.Uid(linked.getFirst()));
         return Optional.of(new NodeFacts(
                 uid,
-                PULL_REQUEST,
+                NodeKind.PULL_REQUEST,
                 null,
                 repository + "#" + pr.path("number").asLong(),
-                TraceIds.spanId(uid),
+                KubeObject.instant(pr.path("created_at")).orElse(null),
                 parents,
                 parents.isEmpty() ? uid : null,
                 null,
-                List.of(NodeFacts.uidKey(uid)),
+                List.of(new CorrelationKey.Uid(uid)),
                 "closed".equals(pr.path("state").asString(""))));
     }
 
-    /** GitHub names are case-insensitive, and a PR body may spell them either way. */
     static String pullRequestUid(String repository, long number) {
-        return TraceIds.pullRequest(repository.toLowerCase(Locale.ROOT), number);
-    }
-
-    /** The uids of the pull requests a PR body links, in order, without {@code self}. */
-    static List<String> linkedPullRequests(String self, String body) {
-        if (body == null) {
-            return List.of();
-        }
-        Set<String> linked = new LinkedHashSet<>();
-        Matcher link = PULL_REQUEST_LINK.matcher(body);
-        while (link.find()) {
-            try {
-                linked.add(pullRequestUid(link.group(1), Long.parseLong(link.group(2))));
-            } catch (NumberFormatException e) {
-                // Not a pull request number anyone can have.
-            }
-        }
-        linked.remove(self);
-        return List.copyOf(linked);
-    }
-
-    static NodeFacts root(String rootKey) {
-        if (rootKey.startsWith("git-event:")) {
-            return gitEvent(rootKey.substring("git-event:".length()));
-        }
-        if (rootKey.startsWith("triggers:")) {
-            return triggersEvent(rootKey.substring("triggers:".length()));
-        }
-        throw new IllegalArgumentException("not a synthesized root: " + rootKey);
+        return PullRequestLinks.uid(repository, number);
     }
 
     private static NodeFacts lighthouseJob(KubeObject job, boolean deleted) {
-        List<String> parents = new ArrayList<>();
-        String guid = job.label(EVENT_GUID);
-        if (guid != null) {
-            parents.add(NodeFacts.ROOT + TraceIds.gitEventRoot(guid));
-        }
-        List<String> keys = baseKeys(job);
+        List<CorrelationKey> parents = new ArrayList<>();
+        gitEvent(job).ifPresent(parents::add);
+        List<CorrelationKey> keys = baseKeys(job);
         lighthouseKey(job).ifPresent(keys::add);
         String state = job.path("status", "state").asString("");
         boolean terminal =
@@ -125,96 +109,100 @@ final class Correlations {
     }
 
     private static NodeFacts pipelineRun(KubeObject run, boolean deleted) {
-        List<String> parents = new ArrayList<>();
-        run.ownerUid("LighthouseJob").ifPresent(uid -> parents.add(NodeFacts.uidKey(uid)));
+        List<CorrelationKey> parents = new ArrayList<>();
+        run.ownerUid("LighthouseJob").map(CorrelationKey.Uid::new).ifPresent(parents::add);
         String jobName = run.label(LIGHTHOUSE + "id");
         if (jobName != null) {
-            parents.add(NodeFacts.nameKey("LighthouseJob", run.namespace(), jobName));
+            parents.add(new CorrelationKey.Name("LighthouseJob", run.namespace(), jobName));
         }
         lighthouseKey(run).ifPresent(parents::add);
         String triggersEvent = run.label("triggers.tekton.dev/triggers-eventid");
         if (parents.isEmpty() && triggersEvent != null) {
-            parents.add(NodeFacts.ROOT + TraceIds.triggersRoot(triggersEvent));
+            parents.add(new CorrelationKey.TriggersEvent(triggersEvent));
         }
-        List<String> keys = baseKeys(run);
-        buildKey(run).ifPresent(keys::add);
-        return facts(run, parents, fallback(run), keys, deleted || finished(run));
+        List<CorrelationKey> keys = baseKeys(run);
+        activityKey(run).ifPresent(keys::add);
+        return facts(run, parents, gitEvent(run).orElse(null), keys, deleted || finished(run));
     }
 
     private static NodeFacts taskRun(KubeObject taskRun, boolean deleted) {
-        List<String> parents = new ArrayList<>();
-        taskRun.ownerUid("PipelineRun").ifPresent(uid -> parents.add(NodeFacts.uidKey(uid)));
+        List<CorrelationKey> parents = new ArrayList<>();
+        taskRun.ownerUid("PipelineRun").map(CorrelationKey.Uid::new).ifPresent(parents::add);
         String runUid = taskRun.label("tekton.dev/pipelineRunUID");
         if (runUid != null) {
-            parents.add(NodeFacts.uidKey(runUid));
+            parents.add(new CorrelationKey.Uid(runUid));
         }
         String runName = taskRun.label("tekton.dev/pipelineRun");
         if (runName != null) {
-            parents.add(NodeFacts.nameKey("PipelineRun", taskRun.namespace(), runName));
+            parents.add(new CorrelationKey.Name("PipelineRun", taskRun.namespace(), runName));
         }
-        return facts(taskRun, parents, fallback(taskRun), baseKeys(taskRun), deleted || finished(taskRun));
+        return facts(taskRun, parents, gitEvent(taskRun).orElse(null), baseKeys(taskRun), deleted || finished(taskRun));
     }
 
     private static NodeFacts pipelineActivity(KubeObject activity, boolean deleted) {
-        List<String> parents = new ArrayList<>();
-        buildKey(activity).ifPresent(parents::add);
+        List<CorrelationKey> parents = new ArrayList<>();
+        activityKey(activity).ifPresent(parents::add);
         String status = activity.path("spec", "status").asString("");
         boolean terminal =
                 deleted || Set.of("Succeeded", "Failed", "Error", "Aborted").contains(status);
-        return facts(activity, parents, fallback(activity), baseKeys(activity), terminal);
+        return facts(activity, parents, gitEvent(activity).orElse(null), baseKeys(activity), terminal);
     }
 
     private static NodeFacts facts(
-            KubeObject object, List<String> parents, String fallback, List<String> keys, boolean terminal) {
+            KubeObject object,
+            List<CorrelationKey> parents,
+            CorrelationKey.GitEvent fallback,
+            List<CorrelationKey> keys,
+            boolean terminal) {
         String own = parents.isEmpty() ? TraceIds.resourceRoot(object.uid()) : null;
         return new NodeFacts(
                 object.uid(),
-                object.kind(),
+                NodeKind.ofStored(object.kind()),
                 object.namespace(),
                 object.name(),
-                TraceIds.spanId(object.uid()),
-                List.copyOf(parents),
+                object.creationTimestamp().orElse(null),
+                parents,
                 own,
                 fallback,
-                List.copyOf(keys),
+                keys,
                 terminal);
     }
 
-    private static List<String> baseKeys(KubeObject object) {
-        List<String> keys = new ArrayList<>();
-        keys.add(NodeFacts.uidKey(object.uid()));
-        keys.add(NodeFacts.nameKey(object.kind(), object.namespace(), object.name()));
+    private static List<CorrelationKey> baseKeys(KubeObject object) {
+        List<CorrelationKey> keys = new ArrayList<>();
+        keys.add(new CorrelationKey.Uid(object.uid()));
+        keys.add(new CorrelationKey.Name(object.kind(), object.namespace(), object.name()));
         return keys;
     }
 
-    /** A git event named by the resource, where it goes when its own parent never shows up. */
-    private static String fallback(KubeObject object) {
-        String guid = object.label(EVENT_GUID);
-        return guid == null ? null : NodeFacts.ROOT + TraceIds.gitEventRoot(guid);
+    /** The git event a resource names (label {@code event-GUID}). */
+    private static Optional<CorrelationKey.GitEvent> gitEvent(KubeObject object) {
+        return Optional.ofNullable(object.label(EVENT_GUID)).map(CorrelationKey.GitEvent::new);
     }
 
     /**
      * The Lighthouse job a PipelineRun belongs to, by the labels both carry (DESIGN §3): repository,
-     * branch and build number. A build number is only unique within a branch (Jenkins X names the
-     * activity {@code <owner>-<repo>-<branch>-<build>}): the same job on two pull requests can
-     * share context and build number, but not branch.
+     * branch, context and build number. A build number is only unique within a branch and a job
+     * (Jenkins X names the activity {@code <owner>-<repo>-<branch>-<build>}), and sibling jobs of
+     * one git event share it: the context tells them apart.
      */
-    private static Optional<String> lighthouseKey(KubeObject object) {
+    private static Optional<CorrelationKey> lighthouseKey(KubeObject object) {
         String org = object.label(LIGHTHOUSE + "refs.org");
         String repo = object.label(LIGHTHOUSE + "refs.repo");
         String branch = object.label(LIGHTHOUSE + "branch");
+        String context = first(object.label(LIGHTHOUSE + "context"), object.label(LIGHTHOUSE + "job"));
         String build = object.label(LIGHTHOUSE + "buildNum");
-        if (org == null || repo == null || branch == null || build == null) {
+        if (org == null || repo == null || branch == null || context == null || build == null) {
             return Optional.empty();
         }
-        return Optional.of("lighthouse:" + object.namespace() + "/" + org + "/" + repo + "/" + branch + "/" + build);
+        return Optional.of(new CorrelationKey.LighthouseBuild(object.namespace(), org, repo, branch, context, build));
     }
 
     /**
      * The build a PipelineActivity and its PipelineRun share: same repository, branch and build
      * number (Jenkins X names the activity {@code <owner>-<repo>-<branch>-<build>}).
      */
-    private static Optional<String> buildKey(KubeObject object) {
+    private static Optional<CorrelationKey> activityKey(KubeObject object) {
         String org = first(object.label(LIGHTHOUSE + "refs.org"), object.label("owner"));
         String repo = first(object.label(LIGHTHOUSE + "refs.repo"), object.label("repository"));
         String branch = first(object.label(LIGHTHOUSE + "branch"), object.label("branch"));
@@ -222,7 +210,7 @@ final class Correlations {
         if (org == null || repo == null || branch == null || build == null) {
             return Optional.empty();
         }
-        return Optional.of("build:" + object.namespace() + "/" + org + "/" + repo + "/" + branch + "/" + build);
+        return Optional.of(new CorrelationKey.ActivityBuild(object.namespace(), org, repo, branch, build));
     }
 
     static boolean finished(KubeObject object) {

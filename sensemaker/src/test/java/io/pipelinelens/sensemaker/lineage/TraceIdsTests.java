@@ -1,4 +1,4 @@
-package io.pipelinelens.sensemaker.tracing.internal;
+package io.pipelinelens.sensemaker.lineage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
