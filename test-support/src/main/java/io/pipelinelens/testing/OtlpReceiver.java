@@ -31,6 +31,8 @@ public final class OtlpReceiver implements AutoCloseable {
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private volatile int refuseWith = 0;
+    private volatile java.util.function.Predicate<Span> poison = span -> false;
+    private volatile int poisonStatus = 400;
 
     private OtlpReceiver(HttpServer server) {
         this.server = server;
@@ -65,6 +67,16 @@ public final class OtlpReceiver implements AutoCloseable {
 
     public void accept() {
         refuseWith = 0;
+        poison = span -> false;
+    }
+
+    /**
+     * Answer with this HTTP status (e.g. 400) every request that holds a span the test matches, as
+     * a collector refuses a request it can never take; other requests are received as usual.
+     */
+    public void refuseRequestsWith(java.util.function.Predicate<Span> span, int status) {
+        poisonStatus = status;
+        poison = span;
     }
 
     public List<ReceivedSpan> spans() {
@@ -131,6 +143,10 @@ public final class OtlpReceiver implements AutoCloseable {
                         received.add(new ReceivedSpan(rs, span, now));
                     }
                 }
+            }
+            if (received.stream().map(ReceivedSpan::span).anyMatch(poison)) {
+                exchange.sendResponseHeaders(poisonStatus, -1);
+                return;
             }
             spans.addAll(received);
             byte[] response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();

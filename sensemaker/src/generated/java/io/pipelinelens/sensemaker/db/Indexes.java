@@ -29,6 +29,7 @@ public class Indexes {
     public static final Index RESOURCE_SNAPSHOTS_BY_NAME = Internal.createIndex(DSL.name("resource_snapshots_by_name"), ResourceSnapshots.RESOURCE_SNAPSHOTS, new OrderField[] { ResourceSnapshots.RESOURCE_SNAPSHOTS.KIND, ResourceSnapshots.RESOURCE_SNAPSHOTS.NAMESPACE, ResourceSnapshots.RESOURCE_SNAPSHOTS.NAME }, false);
     public static final Index SPANS_AWAITING_EXPORT = Internal.createIndex(DSL.name("spans_awaiting_export"), Spans.SPANS, new OrderField[] { Spans.SPANS.CREATED_AT }, false);
     public static final Index SPANS_BY_TRACE = Internal.createIndex(DSL.name("spans_by_trace"), Spans.SPANS, new OrderField[] { Spans.SPANS.TRACE_ID }, false);
+    public static final Index SPANS_REFUSED = Internal.createIndex(DSL.name("spans_refused"), Spans.SPANS, new OrderField[] { Spans.SPANS.REFUSED_AT.desc() }, false);
     public static final Index TRACE_NODES_BY_TRACE = Internal.createIndex(DSL.name("trace_nodes_by_trace"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.TRACE_ID }, false);
     public static final Index TRACE_NODES_CHILDREN = Internal.createIndex(DSL.name("trace_nodes_children"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.PARENT_UID }, false);
     public static final Index TRACE_NODES_KEYS = Internal.createIndex(DSL.name("trace_nodes_keys"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.KEYS }, false);

@@ -101,7 +101,8 @@ public record KubeObject(JsonNode body) {
         return value.isBlank() ? null : value;
     }
 
+    /** Epoch nanoseconds, as OTLP carries them; a time past 2262 does not fit and throws. */
     public static long nanos(Instant instant) {
-        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
     }
 }

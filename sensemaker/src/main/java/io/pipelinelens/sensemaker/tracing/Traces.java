@@ -1,5 +1,6 @@
 package io.pipelinelens.sensemaker.tracing;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,4 +22,7 @@ public interface Traces {
      * @param number the pull (or merge) request number
      */
     Optional<TraceView> byPullRequest(String repository, String number);
+
+    /** Spans the collector refused for good, newest first. */
+    List<RefusedSpan> refused(int limit);
 }

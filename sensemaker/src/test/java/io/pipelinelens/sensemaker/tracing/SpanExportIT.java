@@ -71,6 +71,34 @@ class SpanExportIT {
     }
 
     @Test
+    void aSpanTheCollectorRefusesForGoodIsSetAsideWithTheReasonAndTheRestGoOn() {
+        ConfigurableApplicationContext app = start();
+        String poisoned = UUID.randomUUID().toString();
+        // The collector can never take a request that holds this run's RUN span (say, too large).
+        infra.otlp.refuseRequestsWith(
+                span -> span.getName().startsWith("RUN ") && poisoned.equals(attribute(span, "cicd.pipeline.run.id")),
+                400);
+        // A run Tekton recorded a startTime for: pending and running phases besides the RUN span.
+        publishFinishedRun(app, poisoned, "tekton/pipelinerun-v1beta1-lighthouse-postsubmit-succeeded.yaml");
+        String healthy = publishFinishedRun(app);
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(exportedAt(healthy)).isNotEmpty().allMatch(r -> r.value2() != null, "exported");
+            assertThat(refusedReasons(poisoned)).singleElement().asString().startsWith("HTTP 400");
+        });
+        // Every other span of the refused run went out; the refused one is not tried again.
+        List<String> others = exportedAt(poisoned).stream()
+                .filter(r -> r.value2() != null)
+                .map(Record2::value1)
+                .toList();
+        assertThat(others).isNotEmpty().hasSize(exportedAt(poisoned).size() - 1);
+        assertThat(received(poisoned)).containsExactlyInAnyOrderElementsOf(others);
+        int requests = infra.otlp.requests();
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(infra.otlp.requests()).as("no retry of a refusal for good").isEqualTo(requests);
+    }
+
+    @Test
     void aRestartLosesNoSpanThatWasWaitingForTheCollector() {
         infra.otlp.refuse(503);
         ConfigurableApplicationContext first = start();
@@ -120,9 +148,12 @@ class SpanExportIT {
 
     /** Publishes a finished run under a fresh uid and returns the uid. */
     private String publishFinishedRun(ConfigurableApplicationContext app) {
-        ObjectNode run = Observations.fixture(RUN);
-        String uid = UUID.randomUUID().toString();
-        ((ObjectNode) run.path("metadata")).put("uid", uid);
+        return publishFinishedRun(app, UUID.randomUUID().toString(), RUN);
+    }
+
+    private String publishFinishedRun(ConfigurableApplicationContext app, String uid, String fixture) {
+        ObjectNode run = Observations.fixture(fixture);
+        ((ObjectNode) run.path("metadata")).put("uid", uid).put("name", "run-" + uid);
         app.getBean(RabbitTemplate.class).send(infra.exchange, Observations.routingKey(run), Observations.applied(run));
         return uid;
     }
@@ -168,6 +199,19 @@ class SpanExportIT {
                 .map(v -> v.getStringValue())
                 .findFirst()
                 .orElse(null);
+    }
+
+    private List<String> refusedReasons(String runUid) {
+        try (Connection connection = infra.database.connect()) {
+            return DSL.using(connection, SQLDialect.POSTGRES)
+                    .select(SPANS.REFUSED_REASON)
+                    .from(SPANS)
+                    .where(DSL.condition("{0} ->> 'cicd.pipeline.run.id' = {1}", SPANS.ATTRIBUTES, DSL.val(runUid)))
+                    .and(SPANS.REFUSED_AT.isNotNull())
+                    .fetch(SPANS.REFUSED_REASON);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The run's stored spans: span id and when it was exported (null while waiting). */

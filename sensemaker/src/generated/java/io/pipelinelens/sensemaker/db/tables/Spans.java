@@ -126,6 +126,16 @@ public class Spans extends TableImpl<SpansRecord> {
      */
     public final TableField<SpansRecord, JSONB> LINKS = createField(DSL.name("links"), SQLDataType.JSONB.nullable(false).defaultValue(DSL.field(DSL.raw("'[]'::jsonb"), SQLDataType.JSONB)), this, "");
 
+    /**
+     * The column <code>spans.refused_at</code>.
+     */
+    public final TableField<SpansRecord, OffsetDateTime> REFUSED_AT = createField(DSL.name("refused_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
+    /**
+     * The column <code>spans.refused_reason</code>.
+     */
+    public final TableField<SpansRecord, String> REFUSED_REASON = createField(DSL.name("refused_reason"), SQLDataType.CLOB, this, "");
+
     private Spans(Name alias, Table<SpansRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -162,7 +172,7 @@ public class Spans extends TableImpl<SpansRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.SPANS_AWAITING_EXPORT, Indexes.SPANS_BY_TRACE);
+        return Arrays.asList(Indexes.SPANS_AWAITING_EXPORT, Indexes.SPANS_BY_TRACE, Indexes.SPANS_REFUSED);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.pipelinelens.sensemaker.api.internal;
 
+import graphql.GraphqlErrorBuilder;
 import graphql.analysis.MaxQueryComplexityInstrumentation;
 import graphql.analysis.MaxQueryDepthInstrumentation;
 import graphql.execution.instrumentation.Instrumentation;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -10,6 +12,8 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.graphql.data.method.annotation.support.AnnotatedControllerConfigurer;
+import org.springframework.graphql.execution.DataFetcherExceptionResolver;
+import org.springframework.graphql.execution.ErrorType;
 import org.springframework.graphql.server.TimeoutWebGraphQlInterceptor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
@@ -69,6 +73,17 @@ class ApiLimits {
                                         ? properties.lookupCost()
                                         : 1)
                                 + childComplexity);
+    }
+
+    /** A field the full pool could not take fails at once with a reason a client can act on. */
+    @Bean
+    DataFetcherExceptionResolver busy() {
+        return DataFetcherExceptionResolver.forSingleError((e, env) -> e instanceof RejectedExecutionException
+                ? GraphqlErrorBuilder.newError(env)
+                        .errorType(ErrorType.INTERNAL_ERROR)
+                        .message("The API is busy; try again shortly")
+                        .build()
+                : null);
     }
 
     @Bean

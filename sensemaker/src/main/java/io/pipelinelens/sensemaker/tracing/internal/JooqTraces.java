@@ -27,10 +27,20 @@ class JooqTraces implements io.pipelinelens.sensemaker.tracing.Traces {
 
     private final DSLContext db;
     private final JsonMapper json;
+    private final SpanStore spans;
 
-    JooqTraces(DSLContext db, JsonMapper json) {
+    JooqTraces(DSLContext db, JsonMapper json, SpanStore spans) {
         this.db = db;
         this.json = json;
+        this.spans = spans;
+    }
+
+    @Override
+    public java.util.List<io.pipelinelens.sensemaker.tracing.RefusedSpan> refused(int limit) {
+        return spans.refused(limit).stream()
+                .map(r -> new io.pipelinelens.sensemaker.tracing.RefusedSpan(
+                        r.traceId(), r.spanId(), r.name(), r.refusedAt().toInstant(), r.reason()))
+                .toList();
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ class SpanExportJob implements SmartLifecycle {
     private final Semaphore wakeUps = new Semaphore(0);
     private final Counter exported;
     private final Counter failures;
+    private final Counter refused;
     private volatile SpanExporter exporter;
     private volatile Thread worker;
     private volatile boolean running;
@@ -59,6 +61,7 @@ class SpanExportJob implements SmartLifecycle {
                         io.opentelemetry.api.common.AttributeKey.stringKey("service.name"), "pipeline-lens")));
         this.exported = meters.counter("pipelinelens.spans.exported");
         this.failures = meters.counter("pipelinelens.spans.export.failures");
+        this.refused = meters.counter("pipelinelens.spans.export.refused");
     }
 
     /** Export soon: after the current transaction commits, or now when there is none. */
@@ -136,21 +139,48 @@ class SpanExportJob implements SmartLifecycle {
             if (batch.isEmpty()) {
                 return 0;
             }
-            List<SpanData> data = batch.stream()
-                    .<SpanData>map(s -> new StoredSpanData(s, resource, scope))
-                    .toList();
-            CompletableResultCode result =
-                    exporter.export(data).join(otlp.tracesTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (!result.isSuccess()) {
-                Throwable cause = result.getFailureThrowable();
-                throw new IllegalStateException("the collector at " + otlp.tracesEndpoint() + " did not accept "
-                        + batch.size() + " spans" + (cause == null ? "" : ": " + cause.getMessage()));
-            }
-            spans.markExported(batch.stream().map(SpanRecord::spanId).toList());
-            exported.increment(batch.size());
+            export(batch);
             return batch.size();
         });
         return count != null && count == BATCH;
+    }
+
+    /**
+     * Sends the spans; marks them exported once the collector accepted them. A refusal for good
+     * (the request itself is wrong: 4xx, too large, invalid) splits the batch until the spans it
+     * is about are found and set aside, so that the rest goes on; anything else is retried whole.
+     */
+    private void export(List<SpanRecord> batch) {
+        CompletableResultCode result = exporter.export(batch.stream()
+                        .<SpanData>map(s -> new StoredSpanData(s, resource, scope))
+                        .toList())
+                .join(otlp.tracesTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        if (result.isSuccess()) {
+            spans.markExported(batch.stream().map(SpanRecord::spanId).toList());
+            exported.increment(batch.size());
+            return;
+        }
+        Throwable cause = result.getFailureThrowable();
+        Optional<String> refusal = ExportRefusal.permanent(cause);
+        if (refusal.isEmpty()) {
+            throw new IllegalStateException("the collector at " + otlp.tracesEndpoint() + " did not accept "
+                    + batch.size() + " spans" + (cause == null ? "" : ": " + cause.getMessage()));
+        }
+        if (batch.size() == 1) {
+            SpanRecord span = batch.getFirst();
+            refused.increment();
+            log.error(
+                    "The collector refused span {} ({}) of trace {} for good: {}",
+                    span.spanId(),
+                    span.name(),
+                    span.traceId(),
+                    refusal.get());
+            spans.markRefused(span.spanId(), refusal.get());
+            return;
+        }
+        int half = batch.size() / 2;
+        export(batch.subList(0, half));
+        export(batch.subList(half, batch.size()));
     }
 
     private SpanExporter createExporter() {

@@ -84,6 +84,7 @@ class SpanStore {
     List<SpanRecord> lockAwaitingExport(int limit) {
         return db.selectFrom(SPANS)
                 .where(SPANS.EXPORTED_AT.isNull())
+                .and(SPANS.REFUSED_AT.isNull())
                 .orderBy(SPANS.CREATED_AT)
                 .limit(limit)
                 .forUpdate()
@@ -96,6 +97,27 @@ class SpanStore {
                 .set(SPANS.EXPORTED_AT, OffsetDateTime.now())
                 .where(SPANS.SPAN_ID.in(spanIds))
                 .execute();
+    }
+
+    /** Sets a span the collector refused for good aside, with the collector's reason. */
+    void markRefused(String spanId, String reason) {
+        db.update(SPANS)
+                .set(SPANS.REFUSED_AT, OffsetDateTime.now())
+                .set(SPANS.REFUSED_REASON, reason)
+                .where(SPANS.SPAN_ID.eq(spanId))
+                .execute();
+    }
+
+    /** A span the collector refused, newest first. */
+    record Refused(String traceId, String spanId, String name, OffsetDateTime refusedAt, String reason) {}
+
+    List<Refused> refused(int limit) {
+        return db.select(SPANS.TRACE_ID, SPANS.SPAN_ID, SPANS.NAME, SPANS.REFUSED_AT, SPANS.REFUSED_REASON)
+                .from(SPANS)
+                .where(SPANS.REFUSED_AT.isNotNull())
+                .orderBy(SPANS.REFUSED_AT.desc())
+                .limit(limit)
+                .fetch(r -> new Refused(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
     }
 
     private SpanRecord toSpan(SpansRecord r) {

@@ -217,6 +217,34 @@ public class SpansRecord extends UpdatableRecordImpl<SpansRecord> {
         return (JSONB) get(13);
     }
 
+    /**
+     * Setter for <code>spans.refused_at</code>.
+     */
+    public void setRefusedAt(OffsetDateTime value) {
+        set(14, value);
+    }
+
+    /**
+     * Getter for <code>spans.refused_at</code>.
+     */
+    public OffsetDateTime getRefusedAt() {
+        return (OffsetDateTime) get(14);
+    }
+
+    /**
+     * Setter for <code>spans.refused_reason</code>.
+     */
+    public void setRefusedReason(String value) {
+        set(15, value);
+    }
+
+    /**
+     * Getter for <code>spans.refused_reason</code>.
+     */
+    public String getRefusedReason() {
+        return (String) get(15);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -240,7 +268,7 @@ public class SpansRecord extends UpdatableRecordImpl<SpansRecord> {
     /**
      * Create a detached, initialised SpansRecord
      */
-    public SpansRecord(String spanId, String traceId, String parentSpanId, String name, String kind, Long startEpochNanos, Long endEpochNanos, JSONB attributes, String statusCode, String statusMessage, OffsetDateTime exportedAt, OffsetDateTime createdAt, JSONB events, JSONB links) {
+    public SpansRecord(String spanId, String traceId, String parentSpanId, String name, String kind, Long startEpochNanos, Long endEpochNanos, JSONB attributes, String statusCode, String statusMessage, OffsetDateTime exportedAt, OffsetDateTime createdAt, JSONB events, JSONB links, OffsetDateTime refusedAt, String refusedReason) {
         super(Spans.SPANS);
 
         setSpanId(spanId);
@@ -257,6 +285,8 @@ public class SpansRecord extends UpdatableRecordImpl<SpansRecord> {
         setCreatedAt(createdAt);
         setEvents(events);
         setLinks(links);
+        setRefusedAt(refusedAt);
+        setRefusedReason(refusedReason);
         resetTouchedOnNotNull();
     }
 }
