@@ -15,6 +15,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  */
 public final class SensemakerInfrastructure implements AutoCloseable {
 
+    /** For tests about nodes whose parent never comes: how long they wait. */
+    public static final String PENDING_TIMEOUT_FOR_GIVE_UP_TESTS = "2s";
+
     public final LocalPostgres.Database database;
     public final String exchange;
     public final String queue;
@@ -47,7 +50,9 @@ public final class SensemakerInfrastructure implements AutoCloseable {
         registry.add("otel.exporter.otlp.endpoint", infra.otlp::endpoint);
         // Fast assembly: the scenarios here publish everything at once.
         registry.add("pipelinelens.sensemaker.tracing.settle", () -> "300ms");
-        registry.add("pipelinelens.sensemaker.tracing.pending-timeout", () -> "2s");
+        // Long: a busy machine must never make a node give up on a parent that is on its way. Tests
+        // about giving up shorten it (see PENDING_TIMEOUT_FOR_GIVE_UP_TESTS).
+        registry.add("pipelinelens.sensemaker.tracing.pending-timeout", () -> "60s");
         registry.add("pipelinelens.sensemaker.tracing.root-grace", () -> "500ms");
         registry.add("pipelinelens.sensemaker.tracing.tick", () -> "100ms");
         return infra;

@@ -56,6 +56,9 @@ class ApiIsolationIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         infra = SensemakerInfrastructure.create("isolation", registry);
+        registry.add(
+                "pipelinelens.sensemaker.tracing.pending-timeout",
+                () -> SensemakerInfrastructure.PENDING_TIMEOUT_FOR_GIVE_UP_TESTS);
     }
 
     @TestConfiguration(proxyBeanMethods = false)

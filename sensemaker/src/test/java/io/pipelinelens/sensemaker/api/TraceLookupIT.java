@@ -69,6 +69,9 @@ class TraceLookupIT {
     static void infrastructure(DynamicPropertyRegistry registry) {
         infra = SensemakerInfrastructure.create("api", registry);
         registry.add(
+                "pipelinelens.sensemaker.tracing.pending-timeout",
+                () -> SensemakerInfrastructure.PENDING_TIMEOUT_FOR_GIVE_UP_TESTS);
+        registry.add(
                 "pipelinelens.sensemaker.api.trace-url-template",
                 () -> "https://tempo.test/explore?trace={traceId}&v=1");
     }

@@ -61,6 +61,9 @@ class PipelineRunTracingIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         infra = SensemakerInfrastructure.create("tracing", registry);
+        registry.add(
+                "pipelinelens.sensemaker.tracing.pending-timeout",
+                () -> SensemakerInfrastructure.PENDING_TIMEOUT_FOR_GIVE_UP_TESTS);
     }
 
     @TestConfiguration(proxyBeanMethods = false)

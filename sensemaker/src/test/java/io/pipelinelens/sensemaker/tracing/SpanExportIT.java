@@ -49,6 +49,10 @@ class SpanExportIT {
     @BeforeEach
     void infrastructure() {
         infra = SensemakerInfrastructure.create("spanexport", (name, value) -> properties.put(name, value::get));
+        // Its runs have no job: they are traced once they gave up waiting for one.
+        properties.put(
+                "pipelinelens.sensemaker.tracing.pending-timeout",
+                () -> SensemakerInfrastructure.PENDING_TIMEOUT_FOR_GIVE_UP_TESTS);
     }
 
     @AfterEach

@@ -47,6 +47,9 @@ class TraceScenariosIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         infra = SensemakerInfrastructure.create("scenarios", registry);
+        registry.add(
+                "pipelinelens.sensemaker.tracing.pending-timeout",
+                () -> SensemakerInfrastructure.PENDING_TIMEOUT_FOR_GIVE_UP_TESTS);
     }
 
     @TestConfiguration(proxyBeanMethods = false)
