@@ -161,6 +161,11 @@ public class TraceNodes extends TableImpl<TraceNodesRecord> {
      */
     public final TableField<TraceNodesRecord, OffsetDateTime> PARKED_AT = createField(DSL.name("parked_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
 
+    /**
+     * The column <code>trace_nodes.observed_at</code>.
+     */
+    public final TableField<TraceNodesRecord, OffsetDateTime> OBSERVED_AT = createField(DSL.name("observed_at"), SQLDataType.TIMESTAMPWITHTIMEZONE(6), this, "");
+
     private TraceNodes(Name alias, Table<TraceNodesRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

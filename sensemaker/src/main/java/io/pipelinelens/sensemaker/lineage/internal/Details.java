@@ -3,13 +3,14 @@ package io.pipelinelens.sensemaker.lineage.internal;
 import io.pipelinelens.sensemaker.ingest.KubeObject;
 import io.pipelinelens.sensemaker.ingest.Snapshot;
 import io.pipelinelens.sensemaker.ingest.Snapshots;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * Pods and Kubernetes Events are not nodes but details of one: a pod of its TaskRun, an Event of
@@ -23,13 +24,13 @@ final class Details {
         this.snapshots = snapshots;
     }
 
-    /** The uids of the nodes these pods and Events are details of. */
-    Set<String> nodesOf(Collection<Snapshot> details) {
-        Set<String> nodes = new TreeSet<>();
-        Map<String, String> podsOfEvents = new HashMap<>();
+    /** The nodes these pods and Events are details of, with the latest observation of a detail of each. */
+    Map<String, Instant> nodesOf(Collection<Snapshot> details) {
+        Map<String, Instant> nodes = new TreeMap<>();
+        Map<String, List<Snapshot>> eventsOfPods = new HashMap<>();
         for (Snapshot detail : details) {
             if ("Pod".equals(detail.kind())) {
-                taskRunOfPod(detail).ifPresent(nodes::add);
+                taskRunOfPod(detail).ifPresent(node -> observed(nodes, node, detail.observedAt()));
                 continue;
             }
             KubeObject event = new KubeObject(detail.body());
@@ -38,16 +39,22 @@ final class Details {
                 continue;
             }
             if ("Pod".equals(event.path("involvedObject", "kind").asString(""))) {
-                podsOfEvents.put(detail.uid(), involved);
+                eventsOfPods.computeIfAbsent(involved, pod -> new ArrayList<>()).add(detail);
             } else {
-                nodes.add(involved);
+                observed(nodes, involved, detail.observedAt());
             }
         }
-        for (Snapshot pod :
-                snapshots.headsByUids(new HashSet<>(podsOfEvents.values())).values()) {
-            taskRunOfPod(pod).ifPresent(nodes::add);
+        for (Snapshot pod : snapshots.headsByUids(eventsOfPods.keySet()).values()) {
+            taskRunOfPod(pod)
+                    .ifPresent(node -> eventsOfPods
+                            .getOrDefault(pod.uid(), List.of())
+                            .forEach(event -> observed(nodes, node, event.observedAt())));
         }
         return nodes;
+    }
+
+    private static void observed(Map<String, Instant> nodes, String node, Instant at) {
+        nodes.merge(node, at, (a, b) -> a.isAfter(b) ? a : b);
     }
 
     /** The uid of the object an Event is about; without one, by kind, namespace and name (DESIGN §3). */

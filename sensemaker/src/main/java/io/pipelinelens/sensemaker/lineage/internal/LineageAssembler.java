@@ -10,7 +10,10 @@ import io.pipelinelens.sensemaker.ingest.Snapshot;
 import io.pipelinelens.sensemaker.ingest.Snapshots;
 import io.pipelinelens.sensemaker.lineage.CorrelationKey;
 import io.pipelinelens.sensemaker.lineage.NodeKind;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +42,7 @@ class LineageAssembler {
     private final GitWebhooks webhooks;
     private final LineageGraph graph;
     private final Placement placement;
+    private final StreamClock clock;
     private final LineageProperties properties;
     private final TransactionTemplate transactions;
 
@@ -47,12 +51,14 @@ class LineageAssembler {
             GitWebhooks webhooks,
             LineageGraph graph,
             Placement placement,
+            StreamClock clock,
             LineageProperties properties,
             TransactionTemplate transactions) {
         this.snapshots = snapshots;
         this.webhooks = webhooks;
         this.graph = graph;
         this.placement = placement;
+        this.clock = clock;
         this.properties = properties;
         this.transactions = transactions;
     }
@@ -77,9 +83,12 @@ class LineageAssembler {
             return;
         }
         retrying(1, () -> {
-            NodeFacts root = Correlations.root(new CorrelationKey.GitEvent(webhook.id()));
-            graph.ensureRoot(root, properties.settle());
-            graph.postpone(List.of(root.uid()), properties.settle());
+            NodeFacts rootNode = Correlations.root(new CorrelationKey.GitEvent(webhook.id()));
+            graph.ensureRoot(rootNode, properties.settle());
+            // A root settles by its children; its own observation time does not matter.
+            Map<String, Instant> root = new HashMap<>();
+            root.put(rootNode.uid(), null);
+            graph.postpone(root, properties.settle());
             if ("github".equals(webhook.provider()) && "pull_request".equals(webhook.kind())) {
                 webhooks.byId(webhook.id()).ifPresent(this::pullRequest);
             }
@@ -113,23 +122,28 @@ class LineageAssembler {
         }
         // Pods and Events are details of a TaskRun (or of the object an Event is about): a new one
         // keeps that node from being handed over for another settle period.
-        Set<String> postponed =
-                new Details(snapshots).nodesOf(snapshots.headsByUids(details).values());
+        Collection<Snapshot> detailStates = snapshots.headsByUids(details).values();
+        Map<String, Instant> postponed = new Details(snapshots).nodesOf(detailStates);
+        // The stream moved on by everything in the batch, whatever it belongs to.
+        detailStates.stream().map(Snapshot::observedAt).max(Instant::compareTo).ifPresent(clock::advance);
         graph.insertMissing(seeds);
-        Set<String> toLock = new TreeSet<>(postponed);
+        Set<String> toLock = new TreeSet<>(postponed.keySet());
         seeds.forEach(s -> toLock.add(s.uid()));
         Map<String, GraphNode> locked = graph.lockAll(toLock);
         // Read under the locks: a batch that stored a newer state waits for us, then reads that state.
         List<NodeFacts> facts = new ArrayList<>();
+        Map<String, Instant> observed = new HashMap<>(postponed);
         for (Snapshot s : snapshots
                 .byUids(seeds.stream().map(LineageGraph.Seed::uid).toList())
                 .values()) {
             Correlations.of(new KubeObject(s.body()), s.deleted()).ifPresent(facts::add);
+            observed.merge(s.uid(), s.observedAt(), (a, b) -> a.isAfter(b) ? a : b);
         }
-        graph.updateFacts(facts, properties.settle());
+        graph.updateFacts(facts, observed, properties.settle());
         // Storing a node's facts restarts its settle time already: no second write of its row.
         facts.forEach(f -> postponed.remove(f.uid()));
         graph.postpone(postponed, properties.settle());
+        observed.values().stream().max(Instant::compareTo).ifPresent(clock::advance);
         placement.place(facts, locked);
     }
 
@@ -151,7 +165,10 @@ class LineageAssembler {
             boolean merged =
                     latest.payload().path("pull_request").path("merged").asBoolean(false);
             Correlations.pullRequest(latest.payload()).ifPresent(facts -> {
-                graph.updateFacts(List.of(facts), merged ? properties.gitopsChildDelay() : properties.settle());
+                graph.updateFacts(
+                        List.of(facts),
+                        Map.of(facts.uid(), latest.receivedAt()),
+                        merged ? properties.gitopsChildDelay() : properties.settle());
                 placement.place(List.of(facts), locked);
             });
         });

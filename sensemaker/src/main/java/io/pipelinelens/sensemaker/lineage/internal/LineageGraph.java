@@ -8,6 +8,7 @@ import io.pipelinelens.sensemaker.lineage.LineageNode;
 import io.pipelinelens.sensemaker.lineage.NodeKind;
 import io.pipelinelens.sensemaker.lineage.TraceIds;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -77,7 +78,7 @@ class LineageGraph {
      * Stores what the nodes' latest states say, restarts their settle time and lifts a park (the
      * node changed: building its spans may work now).
      */
-    void updateFacts(Collection<NodeFacts> facts, Duration settle) {
+    void updateFacts(Collection<NodeFacts> facts, Map<String, Instant> observed, Duration settle) {
         if (facts.isEmpty()) {
             return;
         }
@@ -94,7 +95,8 @@ class LineageGraph {
                 t.FALLBACK_ROOT,
                 t.TERMINAL,
                 t.SETTLES_AT,
-                t.CREATED_AT);
+                t.CREATED_AT,
+                t.OBSERVED_AT);
         for (NodeFacts f : sorted(facts, NodeFacts::uid)) {
             insert = insert.values(
                     f.uid(),
@@ -106,7 +108,8 @@ class LineageGraph {
                     f.fallbackRoot() == null ? null : f.fallbackRoot().encoded(),
                     f.terminal(),
                     settlesAt,
-                    f.createdAt() == null ? null : f.createdAt().atOffset(ZoneOffset.UTC));
+                    f.createdAt() == null ? null : f.createdAt().atOffset(ZoneOffset.UTC),
+                    offset(observed.get(f.uid())));
         }
         insert.onConflict(t.UID)
                 .doUpdate()
@@ -116,6 +119,7 @@ class LineageGraph {
                 .set(t.TERMINAL, DSL.excluded(t.TERMINAL))
                 .set(t.SETTLES_AT, DSL.excluded(t.SETTLES_AT))
                 .set(t.CREATED_AT, DSL.excluded(t.CREATED_AT))
+                .set(t.OBSERVED_AT, DSL.greatest(t.OBSERVED_AT, DSL.excluded(t.OBSERVED_AT)))
                 .setNull(t.PARKED_REASON)
                 .setNull(t.PARKED_AT)
                 .where(t.RECORDED.isFalse())
@@ -302,10 +306,16 @@ class LineageGraph {
                 .fetch(LineageGraph::toNode);
     }
 
-    /** Finished resource nodes with a trace whose settle time passed, not parked, locked. */
-    List<GraphNode> lockSettled(int limit) {
+    /**
+     * Finished resource nodes with a trace whose settle time passed, not parked, locked; while the
+     * stream is busy, only those last observed no later than {@code observedBefore}.
+     */
+    List<GraphNode> lockSettled(int limit, Optional<Instant> observedBefore) {
         return db.selectFrom(TRACE_NODES)
                 .where(TRACE_NODES.RECORDED.isFalse())
+                .and(observedBefore
+                        .map(t -> TRACE_NODES.OBSERVED_AT.isNull().or(TRACE_NODES.OBSERVED_AT.le(offset(t))))
+                        .orElse(DSL.noCondition()))
                 .and(TRACE_NODES.PARKED_REASON.isNull())
                 .and(TRACE_NODES.TERMINAL.isTrue())
                 .and(TRACE_NODES.TRACE_ID.isNotNull())
@@ -350,16 +360,29 @@ class LineageGraph {
                 .fetch(LineageGraph::toNode);
     }
 
-    /** Keeps the nodes from being handed over until details stop arriving. */
-    void postpone(Collection<String> uids, Duration settle) {
-        if (uids.isEmpty()) {
+    /**
+     * Keeps the nodes from being handed over until details stop arriving: their settle time starts
+     * again, and their last observation moves to that of the detail (a null time leaves it).
+     */
+    void postpone(Map<String, Instant> observed, Duration settle) {
+        if (observed.isEmpty()) {
             return;
         }
-        db.update(TRACE_NODES)
-                .set(TRACE_NODES.SETTLES_AT, OffsetDateTime.now().plus(settle))
-                .where(TRACE_NODES.UID.eq(DSL.any(uids.toArray(String[]::new))))
-                .and(TRACE_NODES.RECORDED.isFalse())
-                .execute();
+        List<String> uids = List.copyOf(observed.keySet());
+        db.execute(
+                """
+                update trace_nodes t
+                set settles_at = {0}, observed_at = greatest(t.observed_at, v.observed)
+                from unnest({1}::text[], {2}::timestamptz[]) as v(uid, observed)
+                where t.uid = v.uid and not t.recorded
+                """,
+                DSL.val(OffsetDateTime.now().plus(settle)),
+                DSL.val(uids.toArray(String[]::new)),
+                DSL.val(uids.stream().map(u -> offset(observed.get(u))).toArray(OffsetDateTime[]::new)));
+    }
+
+    private static OffsetDateTime offset(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
     }
 
     void markRecorded(Collection<String> uids) {

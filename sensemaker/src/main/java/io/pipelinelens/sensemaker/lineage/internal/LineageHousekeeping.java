@@ -29,6 +29,7 @@ class LineageHousekeeping implements SmartLifecycle {
 
     private final LineageGraph graph;
     private final Placement placement;
+    private final StreamClock clock;
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
     private final TaskScheduler scheduler;
@@ -40,6 +41,7 @@ class LineageHousekeeping implements SmartLifecycle {
     LineageHousekeeping(
             LineageGraph graph,
             Placement placement,
+            StreamClock clock,
             ApplicationEventPublisher events,
             TransactionTemplate transactions,
             TaskScheduler scheduler,
@@ -47,6 +49,7 @@ class LineageHousekeeping implements SmartLifecycle {
             MeterRegistry meters) {
         this.graph = graph;
         this.placement = placement;
+        this.clock = clock;
         this.events = events;
         this.transactions = transactions;
         this.scheduler = scheduler;
@@ -95,7 +98,10 @@ class LineageHousekeeping implements SmartLifecycle {
         boolean[] full = {true};
         for (int i = 0; i < ROUNDS && full[0]; i++) {
             full[0] = false;
-            ok &= step("hand over settled nodes", () -> full[0] = handOver(graph.lockSettled(properties.batch())));
+            ok &= step(
+                    "hand over settled nodes",
+                    () -> full[0] =
+                            handOver(graph.lockSettled(properties.batch(), clock.settledBefore(properties.settle()))));
         }
         ok &= step(
                 "close roots",

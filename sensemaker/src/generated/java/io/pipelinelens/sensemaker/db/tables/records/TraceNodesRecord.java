@@ -314,6 +314,20 @@ public class TraceNodesRecord extends UpdatableRecordImpl<TraceNodesRecord> {
         return (OffsetDateTime) get(20);
     }
 
+    /**
+     * Setter for <code>trace_nodes.observed_at</code>.
+     */
+    public void setObservedAt(OffsetDateTime value) {
+        set(21, value);
+    }
+
+    /**
+     * Getter for <code>trace_nodes.observed_at</code>.
+     */
+    public OffsetDateTime getObservedAt() {
+        return (OffsetDateTime) get(21);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -337,7 +351,7 @@ public class TraceNodesRecord extends UpdatableRecordImpl<TraceNodesRecord> {
     /**
      * Create a detached, initialised TraceNodesRecord
      */
-    public TraceNodesRecord(String uid, String kind, String namespace, String name, String state, String traceId, String spanId, String parentUid, String parentSpanId, String[] waitingFor, String[] keys, String fallbackRoot, Boolean terminal, Boolean recorded, OffsetDateTime settlesAt, OffsetDateTime firstSeenAt, String[] parentKeys, OffsetDateTime createdAt, String boundBy, String parkedReason, OffsetDateTime parkedAt) {
+    public TraceNodesRecord(String uid, String kind, String namespace, String name, String state, String traceId, String spanId, String parentUid, String parentSpanId, String[] waitingFor, String[] keys, String fallbackRoot, Boolean terminal, Boolean recorded, OffsetDateTime settlesAt, OffsetDateTime firstSeenAt, String[] parentKeys, OffsetDateTime createdAt, String boundBy, String parkedReason, OffsetDateTime parkedAt, OffsetDateTime observedAt) {
         super(TraceNodes.TRACE_NODES);
 
         setUid(uid);
@@ -361,6 +375,7 @@ public class TraceNodesRecord extends UpdatableRecordImpl<TraceNodesRecord> {
         setBoundBy(boundBy);
         setParkedReason(parkedReason);
         setParkedAt(parkedAt);
+        setObservedAt(observedAt);
         resetTouchedOnNotNull();
     }
 }
