@@ -296,17 +296,20 @@ class WebhookIT {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> endless))
                 .build();
 
-        HttpResponse<String> response;
+        HttpResponse<String> response = null;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
-            // The server may close the connection on a body it will not read; then the answer is lost
+            // The server may close the connection on a body it will not read; the answer is lost
             // with it, but the request was still refused early.
-            assertThat(served[0]).isLessThan(50 * cap);
-            return;
         }
-        assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(JSON.readTree(response.body()).path("error").asText()).startsWith("body larger than");
+        // What the client handed out includes socket buffers and the little Tomcat swallows after
+        // answering: far below the 50 MB a server that reads everything would take.
+        assertThat(served[0]).as("bytes the server made the client send").isLessThan(20 * cap);
+        if (response != null) {
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(JSON.readTree(response.body()).path("error").asText()).startsWith("body larger than");
+        }
     }
 
     /** Publishes a marker and checks it is the next event on the queue. */
