@@ -9,6 +9,15 @@ import java.util.Locale;
 /** Identity and routing of {@link EventType#GIT_WEBHOOK_RECEIVED}. */
 public final class WebhookEvents {
 
+    /** How many levels above a delivery's payload its CloudEvent adds: the envelope, then {@code data}. */
+    public static final int PAYLOAD_NESTING = 2;
+
+    /**
+     * The deepest a delivery's payload may nest so that its CloudEvent stays within {@link
+     * Limits#MAX_JSON_DEPTH}.
+     */
+    public static final int MAX_PAYLOAD_DEPTH = Limits.MAX_JSON_DEPTH - PAYLOAD_NESTING;
+
     private WebhookEvents() {}
 
     /** Where a webhook came from. */

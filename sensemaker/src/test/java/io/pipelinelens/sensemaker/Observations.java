@@ -27,6 +27,19 @@ public final class Observations {
         return object;
     }
 
+    /** A fixture object with a fresh uid and name, at the given resourceVersion. */
+    public static ObjectNode fresh(String path, String resourceVersion) {
+        ObjectNode object = fixture(path);
+        ObjectNode metadata = (ObjectNode) object.path("metadata");
+        metadata.put("uid", java.util.UUID.randomUUID().toString());
+        metadata.put(
+                "name",
+                metadata.path("name").asString() + "-"
+                        + java.util.UUID.randomUUID().toString().substring(0, 5));
+        metadata.put("resourceVersion", resourceVersion);
+        return object;
+    }
+
     public static Message applied(JsonNode object) {
         return message(ResourceEvents.Action.APPLIED, object);
     }

@@ -20,7 +20,15 @@ public final class SignatureVerifier {
 
     /** True only when the header carries the HMAC of exactly these bytes; compared in constant time. */
     public static boolean verifies(String secret, byte[] body, String header) {
-        if (secret == null || secret.isEmpty() || header == null || !header.startsWith(PREFIX)) {
+        if (secret == null || secret.isEmpty()) {
+            return false;
+        }
+        return matches(hmac(secret, body), header);
+    }
+
+    /** True only when the header carries this HMAC, computed by the caller; compared in constant time. */
+    public static boolean matches(byte[] hmac, String header) {
+        if (header == null || !header.startsWith(PREFIX)) {
             return false;
         }
         byte[] given;
@@ -29,7 +37,7 @@ public final class SignatureVerifier {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        return MessageDigest.isEqual(hmac(secret, body), given);
+        return MessageDigest.isEqual(hmac, given);
     }
 
     /** {@code sha256=<hex>} for a body: what a sender puts in the header. */
@@ -38,10 +46,15 @@ public final class SignatureVerifier {
     }
 
     private static byte[] hmac(String secret, byte[] body) {
+        return mac(secret).doFinal(body);
+    }
+
+    /** A fresh HMAC-SHA256 keyed with the secret, for a body that is read in pieces. */
+    public static Mac mac(String secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(body);
+            return mac;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("every JVM has HmacSHA256", e);
         }

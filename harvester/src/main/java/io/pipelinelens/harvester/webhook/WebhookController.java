@@ -1,23 +1,20 @@
 package io.pipelinelens.harvester.webhook;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pipelinelens.contracts.Limits;
 import io.pipelinelens.contracts.WebhookEvents.Provider;
 import io.pipelinelens.harvester.HarvesterProperties;
 import io.pipelinelens.harvester.publish.EventPublisher;
 import io.pipelinelens.harvester.publish.Publication;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,7 +30,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Receives GitHub webhooks and Lighthouse external-plugin requests. Signed input only; 202 means the
- * broker has confirmed the event, so a sender that sees anything else can redeliver.
+ * broker has confirmed the event, so a sender that sees anything else can redeliver — except a 4xx,
+ * which says the delivery can never be taken as it is. Every refusal is logged with its reason.
  */
 @RestController
 @RequestMapping("/webhooks")
@@ -46,22 +44,17 @@ class WebhookController {
     private final HarvesterProperties.Webhooks config;
     private final EventPublisher publisher;
     private final MeterRegistry meters;
-    private final ObjectMapper json;
+    private final WebhookBodies bodies;
     private final WebhookEventFactory events;
-    private final long maxBodySize;
 
     WebhookController(HarvesterProperties properties, EventPublisher publisher, MeterRegistry meters) {
         this.config = properties.webhooks();
         this.publisher = publisher;
         this.meters = meters;
-        this.json = JsonMapper.builder()
-                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build();
-        this.events = new WebhookEventFactory(json, Clock.systemUTC());
-        this.maxBodySize = config.maxBodySize().toBytes();
+        this.bodies = new WebhookBodies(config.maxBodySize());
+        this.events = new WebhookEventFactory(bodies.json(), Clock.systemUTC());
         for (Provider provider : Provider.values()) {
-            for (String counter : java.util.List.of("observed", "published", "failed")) {
+            for (String counter : List.of("observed", "published", "failed")) {
                 meters.counter("pipelinelens.harvester." + counter, "kind", provider.word());
             }
         }
@@ -74,17 +67,22 @@ class WebhookController {
             @RequestHeader(name = "X-GitHub-Event", required = false) String event,
             @RequestHeader(name = "X-GitHub-Delivery", required = false) String delivery)
             throws IOException {
-        Received received = receive(Provider.GITHUB, request, config.github(), signature);
-        if (received.refusal() != null) {
-            return received.refusal();
+        Delivery github = new Delivery(Provider.GITHUB, blankToNull(delivery));
+        WebhookBodies.Read read = receive(github, request, config.github(), signature);
+        if (!(read instanceof WebhookBodies.Accepted received)) {
+            return refusal(github, (WebhookBodies.Refused) read);
         }
         if (event == null || !KIND.matcher(event).matches()) {
-            return refuse(HttpStatus.BAD_REQUEST, "X-GitHub-Event is missing or not an event name");
+            return refuse(github, HttpStatus.BAD_REQUEST, "X-GitHub-Event is missing or not an event name");
+        }
+        Optional<String> badId = WebhookBodies.deliveryIdRefusal(github.id());
+        if (badId.isPresent()) {
+            return refuse(github, HttpStatus.BAD_REQUEST, badId.get());
         }
         return publish(events.build(
                 Provider.GITHUB,
                 event.toLowerCase(Locale.ROOT),
-                blankToNull(delivery),
+                github.id(),
                 null,
                 received.payload(),
                 received.body()));
@@ -97,10 +95,14 @@ class WebhookController {
             @RequestHeader(name = "X-Lighthouse-Payload-Type", required = false) String payloadType,
             @RequestHeader(name = "X-Lighthouse-Webhook-Kind", required = false) String webhookKind)
             throws IOException {
-        Received received = receive(Provider.LIGHTHOUSE, request, config.lighthouse(), signature);
-        if (received.refusal() != null) {
-            return received.refusal();
+        WebhookBodies.Read read =
+                receive(new Delivery(Provider.LIGHTHOUSE, null), request, config.lighthouse(), signature);
+        if (!(read instanceof WebhookBodies.Accepted received)) {
+            return refusal(new Delivery(Provider.LIGHTHOUSE, null), (WebhookBodies.Refused) read);
         }
+        // Lighthouse names its delivery in the body (go-scm's GUID).
+        Delivery lighthouse = new Delivery(
+                Provider.LIGHTHOUSE, WebhookEventFactory.text(WebhookEventFactory.field(received.payload(), "guid")));
         String type = payloadType == null ? "" : payloadType.trim().toLowerCase(Locale.ROOT);
         if (type.isEmpty()) {
             // The catalog requires payloadType for Lighthouse. Lighthouse always sends the header; a
@@ -109,6 +111,7 @@ class WebhookController {
             JsonNode repo = WebhookEventFactory.field(received.payload(), "repo");
             if (repo == null || !repo.isObject()) {
                 return refuse(
+                        lighthouse,
                         HttpStatus.BAD_REQUEST,
                         "X-Lighthouse-Payload-Type is missing and the body is not a go-scm webhook (no Repo object):"
                                 + " send X-Lighthouse-Payload-Type: webhook or activity");
@@ -116,64 +119,46 @@ class WebhookController {
             type = "webhook";
         }
         if (!type.equals("webhook") && !type.equals("activity")) {
-            return refuse(HttpStatus.BAD_REQUEST, "X-Lighthouse-Payload-Type must be webhook or activity");
+            return refuse(lighthouse, HttpStatus.BAD_REQUEST, "X-Lighthouse-Payload-Type must be webhook or activity");
         }
         String kind = webhookKind != null && !webhookKind.isBlank() ? webhookKind.trim() : "activity";
         if (type.equals("webhook") && (webhookKind == null || webhookKind.isBlank())) {
-            return refuse(HttpStatus.BAD_REQUEST, "X-Lighthouse-Webhook-Kind is missing");
+            return refuse(lighthouse, HttpStatus.BAD_REQUEST, "X-Lighthouse-Webhook-Kind is missing");
         }
         if (!KIND.matcher(kind).matches()) {
-            return refuse(HttpStatus.BAD_REQUEST, "X-Lighthouse-Webhook-Kind is not an event name");
+            return refuse(lighthouse, HttpStatus.BAD_REQUEST, "X-Lighthouse-Webhook-Kind is not an event name");
         }
-        String guid = WebhookEventFactory.text(WebhookEventFactory.field(received.payload(), "guid"));
+        Optional<String> badId = WebhookBodies.deliveryIdRefusal(lighthouse.id());
+        if (badId.isPresent()) {
+            return refuse(lighthouse, HttpStatus.BAD_REQUEST, badId.get());
+        }
         return publish(events.build(
-                Provider.LIGHTHOUSE, kind.toLowerCase(Locale.ROOT), guid, type, received.payload(), received.body()));
+                Provider.LIGHTHOUSE,
+                kind.toLowerCase(Locale.ROOT),
+                lighthouse.id(),
+                type,
+                received.payload(),
+                received.body()));
     }
 
-    /** The body, read within the size cap, signature-checked and parsed; or the refusal. */
-    private record Received(byte[] body, ObjectNode payload, ResponseEntity<Map<String, String>> refusal) {}
-
-    private Received receive(
-            Provider provider, HttpServletRequest request, HarvesterProperties.Secret secret, String signature)
+    private WebhookBodies.Read receive(
+            Delivery delivery, HttpServletRequest request, HarvesterProperties.Secret secret, String signature)
             throws IOException {
-        if (request.getContentLengthLong() > maxBodySize) {
-            return refused(HttpStatus.CONTENT_TOO_LARGE, "body larger than " + config.maxBodySize());
-        }
-        byte[] body;
-        try (InputStream in = request.getInputStream()) {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodySize + 1));
-        }
-        if (body.length > maxBodySize) {
-            return refused(HttpStatus.CONTENT_TOO_LARGE, "body larger than " + config.maxBodySize());
-        }
-        if (body.length == 0) {
-            return refused(HttpStatus.BAD_REQUEST, "empty body");
-        }
         if (!secret.configured()) {
             log.error(
-                    "Refusing a {} webhook: pipelinelens.harvester.webhooks.{}.secret is missing, and unsigned input is never accepted",
-                    provider.word(),
-                    provider.word());
-            return refused(HttpStatus.UNAUTHORIZED, "webhook secret not configured");
+                    "pipelinelens.harvester.webhooks.{}.secret is missing, and unsigned input is never accepted",
+                    delivery.provider().word());
+            return new WebhookBodies.Refused(HttpStatus.UNAUTHORIZED, "webhook secret not configured");
         }
-        if (!SignatureVerifier.verifies(secret.secret(), body, signature)) {
-            log.warn("Refusing a {} webhook: missing or invalid signature", provider.word());
-            meters.counter("pipelinelens.harvester.webhooks.refused", "kind", provider.word())
+        WebhookBodies.Read read = bodies.read(request, secret.secret(), signature);
+        if (read instanceof WebhookBodies.Accepted) {
+            meters.counter(
+                            "pipelinelens.harvester.observed",
+                            "kind",
+                            delivery.provider().word())
                     .increment();
-            return refused(HttpStatus.UNAUTHORIZED, "missing or invalid signature");
         }
-        JsonNode payload;
-        try {
-            payload = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            return refused(HttpStatus.BAD_REQUEST, "body is not JSON: " + e.getOriginalMessage());
-        }
-        if (!(payload instanceof ObjectNode object)) {
-            return refused(HttpStatus.BAD_REQUEST, "body is not a JSON object");
-        }
-        meters.counter("pipelinelens.harvester.observed", "kind", provider.word())
-                .increment();
-        return new Received(body, object, null);
+        return read;
     }
 
     private ResponseEntity<Map<String, String>> publish(Publication publication) {
@@ -192,16 +177,33 @@ class WebhookController {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return refuse(HttpStatus.SERVICE_UNAVAILABLE, "the event broker did not confirm; redeliver later");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .body(Map.of("error", "the event broker did not confirm; redeliver later"));
     }
 
-    private static Received refused(HttpStatus status, String message) {
-        return new Received(null, null, refuse(status, message));
+    private ResponseEntity<Map<String, String>> refusal(Delivery delivery, WebhookBodies.Refused refused) {
+        return refuse(delivery, refused.status(), refused.reason());
     }
 
-    private static ResponseEntity<Map<String, String>> refuse(HttpStatus status, String message) {
-        return ResponseEntity.status(status).body(Map.of("error", message));
+    private ResponseEntity<Map<String, String>> refuse(Delivery delivery, HttpStatus status, String reason) {
+        log.warn(
+                "Refused a {} webhook, delivery {}: {} {}",
+                delivery.provider().word(),
+                delivery.id() == null ? "(none given)" : Limits.printable(delivery.id(), 80),
+                status.value(),
+                Limits.printable(reason, 500));
+        meters.counter(
+                        "pipelinelens.harvester.webhooks.refused",
+                        "kind",
+                        delivery.provider().word(),
+                        "status",
+                        Integer.toString(status.value()))
+                .increment();
+        return ResponseEntity.status(status).body(Map.of("error", reason));
     }
+
+    /** One request as the logs name it: the provider and the delivery id, where it is known yet. */
+    private record Delivery(Provider provider, String id) {}
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();

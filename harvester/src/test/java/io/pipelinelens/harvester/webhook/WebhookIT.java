@@ -218,6 +218,111 @@ class WebhookIT {
         assertThat(next.getFirst().event().getId()).isEqualTo("marker-after-refusals");
     }
 
+    /**
+     * Deliveries that could never be published or stored are refused with the reason (400), not
+     * accepted (202) to be parked downstream, nor answered 503 to be redelivered forever.
+     */
+    @Test
+    void refusesWithTheReasonWhatCouldNeverBePublished() throws Exception {
+        Map<String, byte[]> bodies = new java.util.LinkedHashMap<>();
+        Map<String, String> deliveries = new HashMap<>();
+        Map<String, String> reasons = new HashMap<>();
+        byte[] zen = "{\"zen\":\"hi\"}".getBytes(StandardCharsets.UTF_8);
+        bodies.put("a delivery id over the AMQP shortstr", zen);
+        deliveries.put("a delivery id over the AMQP shortstr", "d".repeat(300));
+        reasons.put("a delivery id over the AMQP shortstr", "delivery id is 300 bytes");
+        bodies.put("a NUL character", "{\"zen\":\"a\\u0000b\"}".getBytes(StandardCharsets.UTF_8));
+        reasons.put("a NUL character", "the NUL character");
+        int tooDeep = io.pipelinelens.contracts.WebhookEvents.MAX_PAYLOAD_DEPTH + 1;
+        bodies.put(
+                "nesting deeper than the sensemaker reads",
+                ("{\"deep\":" + "[".repeat(tooDeep - 1) + "]".repeat(tooDeep - 1) + "}")
+                        .getBytes(StandardCharsets.UTF_8));
+        reasons.put("nesting deeper than the sensemaker reads", "beyond what the sensemaker reads");
+        org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
+        for (var body : bodies.entrySet()) {
+            String delivery = deliveries.getOrDefault(
+                    body.getKey(), "never-" + body.getKey().hashCode());
+            Map<String, String> headers = Map.of("X-GitHub-Event", "push", "X-GitHub-Delivery", delivery);
+
+            HttpResponse<String> response = post("/webhooks/github", body.getValue(), signed(headers, body.getValue()));
+
+            soft.assertThat(response.statusCode()).as(body.getKey()).isEqualTo(400);
+            soft.assertThat(response.body()).as(body.getKey()).contains(reasons.get(body.getKey()));
+        }
+        soft.assertAll();
+        assertNothingPublishedSince("marker-after-never-publishable");
+    }
+
+    @Test
+    void acceptsGithubsDefaultFormEncodedDeliveries() throws Exception {
+        byte[] json = Fixtures.bytes("github/push-to-master.json");
+        byte[] form = ("payload="
+                        + java.net.URLEncoder.encode(new String(json, StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+                .getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = new HashMap<>(Map.of(
+                "X-GitHub-Event", "push",
+                "X-GitHub-Delivery", "form-delivery-1",
+                "X-Hub-Signature-256", SignatureVerifier.sign(GITHUB_SECRET, form)));
+
+        HttpResponse<String> response = post("/webhooks/github", form, headers, "application/x-www-form-urlencoded");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(published("form-delivery-1").data().get("payload")).isEqualTo(JSON.readTree(json));
+    }
+
+    @Test
+    void refusesAChunkedBodyOverTheCapWithoutReadingItAll() throws Exception {
+        long cap = 1024 * 1024;
+        long[] served = {0};
+        java.io.InputStream endless = new java.io.InputStream() {
+            @Override
+            public int read() {
+                served[0]++;
+                return ' ';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) ' ');
+                served[0] += len;
+                return served[0] > 50 * cap ? -1 : len;
+            }
+        };
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/github"))
+                .header("Content-Type", "application/json")
+                .header("X-GitHub-Event", "push")
+                .header("X-Hub-Signature-256", "sha256=" + "00".repeat(32))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> endless))
+                .build();
+
+        HttpResponse<String> response = null;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            // The server may close the connection on a body it will not read; the answer is lost
+            // with it, but the request was still refused early.
+        }
+        // What the client handed out includes socket buffers and the little Tomcat swallows after
+        // answering: far below the 50 MB a server that reads everything would take.
+        assertThat(served[0]).as("bytes the server made the client send").isLessThan(20 * cap);
+        if (response != null) {
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(JSON.readTree(response.body()).path("error").asText()).startsWith("body larger than");
+        }
+    }
+
+    /** Publishes a marker and checks it is the next event on the queue. */
+    private void assertNothingPublishedSince(String marker) throws Exception {
+        byte[] body = "{\"marker\":true}".getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = Map.of("X-GitHub-Event", "ping", "X-GitHub-Delivery", marker);
+        assertThat(post("/webhooks/github", body, signed(headers, body)).statusCode())
+                .isEqualTo(202);
+        List<Received> next = queue.await(r -> true, 1, WAIT);
+        assertThat(next).hasSize(1);
+        assertThat(next.getFirst().event().getId()).isEqualTo(marker);
+    }
+
     private Received published(String id) {
         List<Received> found = queue.await(r -> id.equals(r.event().getId()), 1, WAIT);
         assertThat(found).as("published " + id).hasSize(1);
@@ -235,8 +340,13 @@ class WebhookIT {
     }
 
     private HttpResponse<String> post(String path, byte[] body, Map<String, String> headers) throws Exception {
+        return post(path, body, headers, "application/json");
+    }
+
+    private HttpResponse<String> post(String path, byte[] body, Map<String, String> headers, String contentType)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -11,11 +11,8 @@ import io.pipelinelens.contracts.ResourceEvents;
 import io.pipelinelens.contracts.WebhookEvents;
 import io.pipelinelens.sensemaker.Observations;
 import io.pipelinelens.sensemaker.SensemakerInfrastructure;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jooq.DSLContext;
@@ -38,8 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The harvester's CloudEvents arrive through the real RabbitMQ and land in the real PostgreSQL:
- * deduped by id, newest state kept, webhooks stored, and anything unreadable parked on the
- * dead-letter queue with its reason while the consumer carries on.
+ * deduped by id, newest state kept, webhooks stored. What cannot be ingested: {@link ParkingIT}.
  */
 @SpringBootTest
 @EmbeddedKafka(partitions = 1)
@@ -211,146 +207,12 @@ class IngestIT {
         assertThat(db.fetchCount(RECEIVED_EVENTS, RECEIVED_EVENTS.ID.eq(id))).isEqualTo(1);
     }
 
-    @Test
-    void parksUnreadableMessagesWithTheirReasonAndKeepsConsuming() {
-        String dlq = infra.queue + ".dlq";
-        // Earlier runs of this method in the same broker cannot interfere: the queue is this class's own.
-        while (rabbit.receive(dlq) != null) {
-            // drain
-        }
-        ObjectNode unknownType = cloudEvent("io.pipelinelens.no.such.type.v1", json.createObjectNode());
-        ObjectNode noUid = pod("5000");
-        ((ObjectNode) noUid.path("metadata")).remove("uid");
-        Map<String, byte[]> bad = new java.util.LinkedHashMap<>();
-        bad.put("not-json", "this is not JSON {".getBytes(StandardCharsets.UTF_8));
-        bad.put("not-a-cloudevent", "{\"hello\":\"world\"}".getBytes(StandardCharsets.UTF_8));
-        bad.put("unknown-type", json.writeValueAsBytes(unknownType));
-        bad.put("no-uid", json.writeValueAsBytes(cloudEvent(EventType.RESOURCE_APPLIED.type(), noUid)));
-        bad.forEach(
-                (name, body) -> rabbit.send(infra.exchange, "resource.applied.v1.pod", Observations.raw(body, name)));
-
-        ObjectNode valid = pod("5001");
-        publish(ResourceEvents.Action.APPLIED, valid);
-        awaitSnapshot(uid(valid), "5001");
-
-        List<Message> parked = new ArrayList<>();
-        await().atMost(WAIT).untilAsserted(() -> {
-            Message m;
-            while ((m = rabbit.receive(dlq)) != null) {
-                parked.add(m);
-            }
-            assertThat(parked).hasSize(bad.size());
-        });
-        for (Message m : parked) {
-            String name = m.getMessageProperties().getMessageId();
-            assertThat(bad).as("unexpected dead letter %s", name).containsKey(name);
-            assertThat(m.getBody())
-                    .as("the dead letter is the original message")
-                    .isEqualTo(bad.get(name));
-            Object reason = m.getMessageProperties().getHeaders().get("x-pipeline-lens-rejection-reason");
-            assertThat(reason).as("reason of %s", name).isNotNull();
-            assertThat(reason.toString()).as("reason of %s", name).isNotBlank();
-        }
-        Map<String, String> reasons = new java.util.HashMap<>();
-        parked.forEach(m -> reasons.put(
-                m.getMessageProperties().getMessageId(),
-                m.getMessageProperties()
-                        .getHeaders()
-                        .get("x-pipeline-lens-rejection-reason")
-                        .toString()));
-        assertThat(reasons.get("unknown-type")).contains("io.pipelinelens.no.such.type.v1");
-        assertThat(reasons.get("no-uid")).contains("uid");
-        assertThat(db.fetchCount(
-                        RECEIVED_EVENTS,
-                        RECEIVED_EVENTS.ID.eq(unknownType.path("id").asString())))
-                .isZero();
-    }
-
-    @Test
-    void parksAnObjectTheDatabaseRefusesAndStoresTheRestOfItsBatch() {
-        String dlq = infra.queue + ".dlq";
-        while (rabbit.receive(dlq) != null) {
-            // drain
-        }
-        List<ObjectNode> valid = List.of(pod("6000"), pod("6001"), pod("6002"));
-        // jsonb cannot hold the escaped NUL character (SQLSTATE 22P05); the JSON itself is fine.
-        ObjectNode refused = pod("6003");
-        ObjectNode metadata = (ObjectNode) refused.path("metadata");
-        ObjectNode labels = metadata.path("labels") instanceof ObjectNode l ? l : metadata.putObject("labels");
-        labels.put("pipelinelens.io/test", "before\u0000after");
-        Message refusedMessage = Observations.applied(refused);
-        String refusedId = refusedMessage.getMessageProperties().getMessageId();
-        assertThat(new String(refusedMessage.getBody(), StandardCharsets.UTF_8))
-                .as("the message carries the escape, not a raw NUL")
-                .contains("before\\u0000after");
-
-        // Published back to back, so that they most likely share a batch.
-        rabbit.send(infra.exchange, Observations.routingKey(valid.get(0)), Observations.applied(valid.get(0)));
-        rabbit.send(infra.exchange, Observations.routingKey(refused), refusedMessage);
-        rabbit.send(infra.exchange, Observations.routingKey(valid.get(1)), Observations.applied(valid.get(1)));
-        rabbit.send(infra.exchange, Observations.routingKey(valid.get(2)), Observations.applied(valid.get(2)));
-
-        for (ObjectNode pod : valid) {
-            Snapshot snapshot = awaitSnapshot(
-                    uid(pod), pod.path("metadata").path("resourceVersion").asString());
-            assertThat(snapshot.body()).isEqualTo(pod);
-        }
-        List<Message> parked = new ArrayList<>();
-        await().atMost(WAIT).untilAsserted(() -> {
-            Message m;
-            while ((m = rabbit.receive(dlq)) != null) {
-                parked.add(m);
-            }
-            assertThat(parked).isNotEmpty();
-        });
-        assertThat(parked)
-                .as("only the refused message is parked")
-                .singleElement()
-                .satisfies(m -> {
-                    assertThat(m.getMessageProperties().getMessageId()).isEqualTo(refusedId);
-                    assertThat(m.getBody())
-                            .as("the dead letter is the original message")
-                            .isEqualTo(refusedMessage.getBody());
-                    assertThat(String.valueOf(
-                                    m.getMessageProperties().getHeaders().get("x-pipeline-lens-rejection-reason")))
-                            .startsWith("the database refuses it: ")
-                            .containsIgnoringCase("unicode escape");
-                });
-        assertThat(snapshots.byUid(uid(refused))).isEmpty();
-        assertThat(db.fetchCount(RECEIVED_EVENTS, RECEIVED_EVENTS.ID.eq(refusedId)))
-                .as("the refused event is not marked received")
-                .isZero();
-        for (ObjectNode pod : valid) {
-            assertThat(observed.of(uid(pod))).as("announced once").hasSize(1);
-        }
-        assertThat(observed.of(uid(refused))).isEmpty();
-    }
-
     private ObjectNode pod(String resourceVersion) {
-        ObjectNode pod = Observations.fixture(POD);
-        ObjectNode metadata = (ObjectNode) pod.path("metadata");
-        metadata.put("uid", UUID.randomUUID().toString());
-        metadata.put(
-                "name",
-                metadata.path("name").asString() + "-"
-                        + UUID.randomUUID().toString().substring(0, 5));
-        metadata.put("resourceVersion", resourceVersion);
-        return pod;
+        return Observations.fresh(POD, resourceVersion);
     }
 
     private static String uid(JsonNode object) {
         return object.path("metadata").path("uid").asString();
-    }
-
-    private ObjectNode cloudEvent(String type, JsonNode data) {
-        ObjectNode event = json.createObjectNode();
-        event.put("specversion", "1.0");
-        event.put("id", "test-" + UUID.randomUUID());
-        event.put("source", "/clusters/test-cluster");
-        event.put("type", type);
-        event.put("datacontenttype", "application/json");
-        event.set("data", data);
-        return event;
     }
 
     private void publish(ResourceEvents.Action action, ObjectNode object) {

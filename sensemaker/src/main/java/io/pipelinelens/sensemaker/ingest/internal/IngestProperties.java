@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchWait how long a consumer waits for a batch to fill before it stores what it has
  * @param redeliveryPause how long a consumer waits before handing back a message it could not
  *     store for a passing reason (the database is down), so redelivery does not spin
+ * @param deadLetterConfirmTimeout how long a consumer waits for the broker to confirm the dead
+ *     letters of a batch; without the confirm the batch goes back to the queue
  */
 @ConfigurationProperties("pipelinelens.sensemaker.ingest")
 public record IngestProperties(
@@ -29,7 +31,8 @@ public record IngestProperties(
         @DefaultValue("true") boolean brokerDeadLettering,
         @DefaultValue("200") int batchSize,
         @DefaultValue("50ms") java.time.Duration batchWait,
-        @DefaultValue("1s") java.time.Duration redeliveryPause) {
+        @DefaultValue("1s") java.time.Duration redeliveryPause,
+        @DefaultValue("10s") java.time.Duration deadLetterConfirmTimeout) {
 
     public IngestProperties {
         if (exchange == null || exchange.isBlank() || queue == null || queue.isBlank()) {
@@ -37,6 +40,10 @@ public record IngestProperties(
         }
         if (batchSize < 1 || batchSize > 1000) {
             throw new IllegalArgumentException("pipelinelens.sensemaker.ingest.batch-size must be between 1 and 1000");
+        }
+        if (deadLetterConfirmTimeout == null || !deadLetterConfirmTimeout.isPositive()) {
+            throw new IllegalArgumentException(
+                    "pipelinelens.sensemaker.ingest.dead-letter-confirm-timeout must be positive");
         }
         if (concurrency < 1) {
             throw new IllegalArgumentException("pipelinelens.sensemaker.ingest.concurrency must be >= 1");

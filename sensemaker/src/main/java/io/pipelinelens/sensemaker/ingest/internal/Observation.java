@@ -1,11 +1,15 @@
 package io.pipelinelens.sensemaker.ingest.internal;
 
 import io.pipelinelens.contracts.EventType;
+import io.pipelinelens.contracts.Limits;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,6 +40,22 @@ record Observation(
     }
 
     /**
+     * The application's JSON factory, bounded at the nesting depth the harvester checks webhooks
+     * against ({@link Limits#MAX_JSON_DEPTH}), so that the two cannot drift apart with a setting or
+     * a Jackson upgrade.
+     */
+    static JsonMapper parser(JsonMapper application) {
+        JsonFactory factory = (JsonFactory) application.tokenStreamFactory();
+        StreamReadConstraints bounded = factory.streamReadConstraints()
+                .rebuild()
+                .maxNestingDepth(Limits.MAX_JSON_DEPTH)
+                .build();
+        return JsonMapper.builder(
+                        factory.rebuild().streamReadConstraints(bounded).build())
+                .build();
+    }
+
+    /**
      * Reads a structured-mode CloudEvent (JSON format, CloudEvents 1.0) in one pass: the envelope
      * and its JSON data are one document, so there is no need for a second parse of the data.
      */
@@ -46,6 +66,8 @@ record Observation(
         JsonNode event;
         try {
             event = json.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw new InvalidObservation("the event is beyond what the sensemaker reads", e);
         } catch (JacksonException e) {
             throw new InvalidObservation("not a structured-mode CloudEvent", e);
         }
@@ -56,6 +78,7 @@ record Observation(
             throw new InvalidObservation("not a structured-mode CloudEvent: specversion 1.0 is required");
         }
         String id = required(event, "id");
+        StorageLimits.checkId(id);
         String source = required(event, "source");
         String typeName = required(event, "type");
         EventType type = EventType.of(typeName)
@@ -73,6 +96,15 @@ record Observation(
         }
         Instant time = time(event, id);
         ObjectRef object = type == EventType.GIT_WEBHOOK_RECEIVED ? null : objectOf(id, data);
+        StorageLimits.checkText(id, event, "");
+        if (data != event.get("data")) {
+            StorageLimits.checkText(id, data, "data");
+        }
+        if (object == null) {
+            StorageLimits.checkWebhookKeys(id, data);
+        } else {
+            StorageLimits.checkKeys(id, data);
+        }
         return new Observation(id, type, source, text(event, "subject"), time, data, data.toString(), object);
     }
 
