@@ -5,14 +5,18 @@ package io.pipelinelens.sensemaker.db.tables;
 
 
 import io.pipelinelens.sensemaker.db.DefaultSchema;
+import io.pipelinelens.sensemaker.db.Indexes;
 import io.pipelinelens.sensemaker.db.Keys;
 import io.pipelinelens.sensemaker.db.tables.records.GitWebhooksRecord;
 
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 
 import org.jooq.Condition;
 import org.jooq.Field;
+import org.jooq.Index;
 import org.jooq.JSONB;
 import org.jooq.Name;
 import org.jooq.PlainSQL;
@@ -114,6 +118,11 @@ public class GitWebhooks extends TableImpl<GitWebhooksRecord> {
     @Override
     public Schema getSchema() {
         return aliased() ? null : DefaultSchema.DEFAULT_SCHEMA;
+    }
+
+    @Override
+    public List<Index> getIndexes() {
+        return Arrays.asList(Indexes.GIT_WEBHOOKS_BY_AGE);
     }
 
     @Override

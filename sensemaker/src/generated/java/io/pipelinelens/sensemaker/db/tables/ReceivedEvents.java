@@ -5,14 +5,18 @@ package io.pipelinelens.sensemaker.db.tables;
 
 
 import io.pipelinelens.sensemaker.db.DefaultSchema;
+import io.pipelinelens.sensemaker.db.Indexes;
 import io.pipelinelens.sensemaker.db.Keys;
 import io.pipelinelens.sensemaker.db.tables.records.ReceivedEventsRecord;
 
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 
 import org.jooq.Condition;
 import org.jooq.Field;
+import org.jooq.Index;
 import org.jooq.Name;
 import org.jooq.PlainSQL;
 import org.jooq.QueryPart;
@@ -98,6 +102,11 @@ public class ReceivedEvents extends TableImpl<ReceivedEventsRecord> {
     @Override
     public Schema getSchema() {
         return aliased() ? null : DefaultSchema.DEFAULT_SCHEMA;
+    }
+
+    @Override
+    public List<Index> getIndexes() {
+        return Arrays.asList(Indexes.RECEIVED_EVENTS_BY_AGE);
     }
 
     @Override

@@ -137,7 +137,7 @@ public class ResourceSnapshots extends TableImpl<ResourceSnapshotsRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.RESOURCE_SNAPSHOTS_BY_NAME);
+        return Arrays.asList(Indexes.RESOURCE_SNAPSHOTS_BY_AGE, Indexes.RESOURCE_SNAPSHOTS_BY_NAME);
     }
 
     @Override

@@ -172,7 +172,7 @@ public class Spans extends TableImpl<SpansRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.SPANS_AWAITING_EXPORT, Indexes.SPANS_BY_TRACE, Indexes.SPANS_REFUSED);
+        return Arrays.asList(Indexes.SPANS_AWAITING_EXPORT, Indexes.SPANS_BY_AGE, Indexes.SPANS_BY_TRACE, Indexes.SPANS_REFUSED);
     }
 
     @Override
