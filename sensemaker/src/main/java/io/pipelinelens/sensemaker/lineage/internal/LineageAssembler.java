@@ -1,5 +1,7 @@
 package io.pipelinelens.sensemaker.lineage.internal;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.pipelinelens.sensemaker.ingest.GitWebhook;
 import io.pipelinelens.sensemaker.ingest.GitWebhookReceived;
 import io.pipelinelens.sensemaker.ingest.GitWebhooks;
@@ -45,6 +47,7 @@ class LineageAssembler {
     private final StreamClock clock;
     private final LineageProperties properties;
     private final TransactionTemplate transactions;
+    private final Counter lateDetails;
 
     LineageAssembler(
             Snapshots snapshots,
@@ -53,7 +56,8 @@ class LineageAssembler {
             Placement placement,
             StreamClock clock,
             LineageProperties properties,
-            TransactionTemplate transactions) {
+            TransactionTemplate transactions,
+            MeterRegistry meters) {
         this.snapshots = snapshots;
         this.webhooks = webhooks;
         this.graph = graph;
@@ -61,6 +65,7 @@ class LineageAssembler {
         this.clock = clock;
         this.properties = properties;
         this.transactions = transactions;
+        this.lateDetails = meters.counter("pipelinelens.lineage.late.details");
     }
 
     /**
@@ -130,6 +135,7 @@ class LineageAssembler {
         Set<String> toLock = new TreeSet<>(postponed.keySet());
         seeds.forEach(s -> toLock.add(s.uid()));
         Map<String, GraphNode> locked = graph.lockAll(toLock);
+        countLate(postponed.keySet(), locked);
         // Read under the locks: a batch that stored a newer state waits for us, then reads that state.
         List<NodeFacts> facts = new ArrayList<>();
         Map<String, Instant> observed = new HashMap<>(postponed);
@@ -145,6 +151,22 @@ class LineageAssembler {
         graph.postpone(postponed, properties.settle());
         observed.values().stream().max(Instant::compareTo).ifPresent(clock::advance);
         placement.place(facts, locked);
+    }
+
+    /**
+     * Details of a node already handed over cannot change its spans (they are exported once):
+     * counted, so that a settle time too short for a cluster shows. A pod deleted after its run
+     * finished is the usual, harmless case.
+     */
+    private void countLate(Set<String> detailed, Map<String, GraphNode> locked) {
+        long late = detailed.stream()
+                .map(locked::get)
+                .filter(n -> n != null && n.recorded())
+                .count();
+        if (late > 0) {
+            lateDetails.increment(late);
+            log.debug("{} details arrived after their node was handed over", late);
+        }
     }
 
     /** A pull request node takes its facts from the PR's newest delivery, not from this one. */
