@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     store for a passing reason (the database is down), so redelivery does not spin
  * @param deadLetterConfirmTimeout how long a consumer waits for the broker to confirm the dead
  *     letters of a batch; without the confirm the batch goes back to the queue
+ * @param stuckAfter health reports ingest DOWN when messages wait on the queue and none was
+ *     handled for this long
  */
 @ConfigurationProperties("pipelinelens.sensemaker.ingest")
 public record IngestProperties(
@@ -32,7 +34,8 @@ public record IngestProperties(
         @DefaultValue("200") int batchSize,
         @DefaultValue("50ms") java.time.Duration batchWait,
         @DefaultValue("1s") java.time.Duration redeliveryPause,
-        @DefaultValue("10s") java.time.Duration deadLetterConfirmTimeout) {
+        @DefaultValue("10s") java.time.Duration deadLetterConfirmTimeout,
+        @DefaultValue("1m") java.time.Duration stuckAfter) {
 
     public IngestProperties {
         if (exchange == null || exchange.isBlank() || queue == null || queue.isBlank()) {
@@ -44,6 +47,9 @@ public record IngestProperties(
         if (deadLetterConfirmTimeout == null || !deadLetterConfirmTimeout.isPositive()) {
             throw new IllegalArgumentException(
                     "pipelinelens.sensemaker.ingest.dead-letter-confirm-timeout must be positive");
+        }
+        if (stuckAfter == null || !stuckAfter.isPositive()) {
+            throw new IllegalArgumentException("pipelinelens.sensemaker.ingest.stuck-after must be positive");
         }
         if (concurrency < 1) {
             throw new IllegalArgumentException("pipelinelens.sensemaker.ingest.concurrency must be >= 1");
