@@ -9,6 +9,7 @@ import io.pipelinelens.contracts.EventType;
 import io.pipelinelens.contracts.ResourceEvents;
 import io.pipelinelens.sensemaker.Observations;
 import io.pipelinelens.sensemaker.SensemakerInfrastructure;
+import io.pipelinelens.testing.LocalRabbit;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -17,7 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.Awaitility;
 import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +32,8 @@ import org.springframework.amqp.core.FanoutExchange;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
@@ -72,11 +78,36 @@ class ParkingIT {
         }
     }
 
-    @Autowired
-    RabbitTemplate rabbit;
+    /**
+     * The test's own connection, without publisher confirms: the application's channels are
+     * closed by the broker when a dead letter goes to a missing exchange, and the test's sends,
+     * receives and declarations must not share them.
+     */
+    private static final CachingConnectionFactory connections = testConnections();
 
-    @Autowired
-    AmqpAdmin admin;
+    private final RabbitTemplate rabbit = new RabbitTemplate(connections);
+    private final AmqpAdmin admin = new RabbitAdmin(connections);
+
+    private static CachingConnectionFactory testConnections() {
+        LocalRabbit.Broker broker = LocalRabbit.broker();
+        CachingConnectionFactory factory = new CachingConnectionFactory(broker.host(), broker.port());
+        factory.setUsername(broker.username());
+        factory.setPassword(broker.password());
+        return factory;
+    }
+
+    @BeforeAll
+    static void uncaughtExceptionsOfTheBrokerClientAreNotTheTests() {
+        // When the broker closes a channel that still awaits confirms (a dead letter to a missing
+        // exchange), Spring AMQP's cache throws on its own thread; awaitility would fail the test.
+        Awaitility.doNotCatchUncaughtExceptionsByDefault();
+    }
+
+    @AfterAll
+    static void closeTestConnections() {
+        connections.destroy();
+        Awaitility.reset();
+    }
 
     @Autowired
     Snapshots snapshots;
