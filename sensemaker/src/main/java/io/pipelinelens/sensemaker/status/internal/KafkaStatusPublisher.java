@@ -21,8 +21,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.kafka.core.KafkaProducerException;
+import org.springframework.kafka.KafkaException;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.support.ProducerListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -40,6 +42,7 @@ class KafkaStatusPublisher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(KafkaStatusPublisher.class);
     private static final byte[] CONTENT_TYPE = JsonFormat.CONTENT_TYPE.getBytes(StandardCharsets.UTF_8);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(10);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     /** What a round did; {@code unreachable}: the broker answered none of its sends. */
     record Round(int published, int failed, boolean unreachable) {
@@ -62,13 +65,16 @@ class KafkaStatusPublisher implements SmartLifecycle {
     KafkaStatusPublisher(
             StatusOutbox outbox,
             StatusTopic topic,
-            KafkaTemplate<String, byte[]> kafka,
+            ProducerFactory<String, byte[]> producers,
             TransactionTemplate transactions,
             StatusProperties properties,
             MeterRegistry meters) {
         this.outbox = outbox;
         this.topic = topic;
-        this.kafka = kafka;
+        // Boot's template logs every failed send as an error with its stack trace; this one reports
+        // through the outbox (last_error), the statusOutbox health and the log lines below.
+        this.kafka = new KafkaTemplate<>(producers);
+        this.kafka.setProducerListener(new ProducerListener<>() {});
         this.transactions = transactions;
         this.properties = properties.status();
         this.published = meters.counter("pipelinelens.status.published");
@@ -95,7 +101,12 @@ class KafkaStatusPublisher implements SmartLifecycle {
         Thread t = worker;
         if (t != null) {
             try {
-                t.join(properties.producer().outcomeTimeout().plusSeconds(1).toMillis());
+                t.join(STOP_GRACE.toMillis());
+                if (t.isAlive()) {
+                    // A send or the topic check waiting for an absent broker: what it was doing stays in the outbox.
+                    t.interrupt();
+                    t.join(STOP_GRACE.toMillis());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -173,7 +184,15 @@ class KafkaStatusPublisher implements SmartLifecycle {
             for (SendPlan.Failure failure : plan.failures()) {
                 OutboxEvent event = failure.event();
                 outbox.markFailed(event, properties.retry().delayAfter(event.attempts() + 1), failure.reason());
-                log.debug("Status event {} of {} not sent: {}", event.id(), event.key(), failure.reason());
+                if (event.attempts() == 0 && !unreachable) {
+                    log.warn(
+                            "Status event {} of {} not sent, its key waits: {}",
+                            event.id(),
+                            event.key(),
+                            failure.reason());
+                } else {
+                    log.debug("Status event {} of {} not sent: {}", event.id(), event.key(), failure.reason());
+                }
             }
             return new Round(plan.acknowledged().size(), plan.failures().size(), unreachable);
         });
@@ -212,8 +231,9 @@ class KafkaStatusPublisher implements SmartLifecycle {
             } catch (TimeoutException e) {
                 plan.failed(entry.getKey(), "no outcome within " + Duration.ofMillis(timeout));
             } catch (InterruptedException e) {
+                // Stopping: the outcome is unknown, the event stays first of its key.
                 Thread.currentThread().interrupt();
-                plan.failed(entry.getKey(), "interrupted");
+                plan.notTried(entry.getKey());
             }
         }
         return !answered;
@@ -248,12 +268,13 @@ class KafkaStatusPublisher implements SmartLifecycle {
         return rootCause(failure) instanceof org.apache.kafka.common.errors.TimeoutException;
     }
 
-    /** The Kafka client's own exception, without the future's and Spring's wrappers. */
+    /** The Kafka client's own exception, without the futures' and Spring's wrappers. */
     private static Throwable rootCause(Throwable failure) {
         Throwable cause = failure;
+        // Spring Kafka wraps both what the producer throws and what it reports ("Send failed").
         while ((cause instanceof ExecutionException
                         || cause instanceof CompletionException
-                        || cause instanceof KafkaProducerException)
+                        || cause instanceof KafkaException)
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
