@@ -45,8 +45,8 @@ class StatusTopic {
         StatusProperties.Status status = properties.status();
         Duration timeout = status.producer().requestTimeout();
         Map<String, Object> config = new HashMap<>(admin.getConfigurationProperties());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.toIntExact(timeout.toMillis()));
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.toIntExact(timeout.toMillis()));
         Admin client = Admin.create(config);
         try {
             client.createTopics(List.of(new NewTopic(status.topic(), status.partitions(), status.replicas())))
