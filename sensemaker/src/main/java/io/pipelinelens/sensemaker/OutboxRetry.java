@@ -9,8 +9,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Re-runs event listeners that failed (Kafka down, a transient database error): their
- * publications stay incomplete in the registry until a listener run succeeds.
+ * Re-runs module event listeners that failed (a transient database error, a deadlock): their
+ * publications stay incomplete in the registry until a listener run succeeds. Status events do not
+ * go this way: they wait in the status outbox, which has a publisher of its own.
  */
 @Component
 class OutboxRetry {

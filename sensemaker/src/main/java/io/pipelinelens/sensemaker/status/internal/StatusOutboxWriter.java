@@ -1,0 +1,87 @@
+package io.pipelinelens.sensemaker.status.internal;
+
+import io.pipelinelens.sensemaker.tracing.PipelineRunFinished;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Puts the status events of what the tracing module records into the status outbox, in the
+ * transaction that records it. A plain, synchronous listener: no registry row, no executor, no
+ * retry that could let one event overtake another. The events of a transaction are collected and
+ * written just before it commits, so that its key locks are held as briefly as possible.
+ */
+@Component
+class StatusOutboxWriter {
+
+    private final CdEvents cdEvents;
+    private final StatusOutbox outbox;
+    private final KafkaStatusPublisher publisher;
+    private final TransactionTemplate transactions;
+
+    StatusOutboxWriter(
+            CdEvents cdEvents, StatusOutbox outbox, KafkaStatusPublisher publisher, TransactionTemplate transactions) {
+        this.cdEvents = cdEvents;
+        this.outbox = outbox;
+        this.publisher = publisher;
+        this.transactions = transactions;
+    }
+
+    @EventListener
+    void on(PipelineRunFinished run) {
+        write(cdEvents.pipelineRunFinished(run));
+    }
+
+    private void write(StatusEvent event) {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            // Published outside a transaction: nothing to be atomic with, write it on its own.
+            transactions.executeWithoutResult(status -> outbox.append(List.of(event)));
+            publisher.wakeUp();
+            return;
+        }
+        Pending pending = (Pending) TransactionSynchronizationManager.getResource(this);
+        if (pending == null) {
+            pending = new Pending();
+            TransactionSynchronizationManager.bindResource(this, pending);
+            TransactionSynchronizationManager.registerSynchronization(pending);
+        }
+        pending.events.add(event);
+    }
+
+    /** The events of one transaction, written before it commits. */
+    private final class Pending implements TransactionSynchronization {
+
+        final List<StatusEvent> events = new ArrayList<>();
+
+        // A nested REQUIRES_NEW transaction collects its own events.
+        @Override
+        public void suspend() {
+            TransactionSynchronizationManager.unbindResource(StatusOutboxWriter.this);
+        }
+
+        @Override
+        public void resume() {
+            TransactionSynchronizationManager.bindResource(StatusOutboxWriter.this, this);
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            // A failure here rolls the whole transaction back: the run is recorded with its events or not at all.
+            outbox.append(events);
+        }
+
+        @Override
+        public void afterCommit() {
+            publisher.wakeUp();
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            TransactionSynchronizationManager.unbindResourceIfPossible(StatusOutboxWriter.this);
+        }
+    }
+}
