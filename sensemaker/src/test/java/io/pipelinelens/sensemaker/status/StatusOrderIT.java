@@ -50,6 +50,10 @@ class StatusOrderIT {
         kafka = SwitchableKafka.onFreePort();
         kafka.startBroker();
         infra = SensemakerInfrastructure.create("status-order", (name, value) -> properties.put(name, value::get));
+        // Its runs have no job: they are traced once they gave up waiting for one.
+        properties.put(
+                "pipelinelens.sensemaker.tracing.pending-timeout",
+                () -> SensemakerInfrastructure.PENDING_TIMEOUT_FOR_GIVE_UP_TESTS);
         properties.put("spring.kafka.bootstrap-servers", kafka::bootstrapServers);
         // Failures show within seconds, and a key is tried again within a second once Kafka is back.
         properties.put("pipelinelens.sensemaker.status.producer.max-block", () -> "2s");

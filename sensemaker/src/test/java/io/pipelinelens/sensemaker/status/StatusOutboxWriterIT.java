@@ -46,6 +46,9 @@ class StatusOutboxWriterIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         infra = SensemakerInfrastructure.create("status-writer", registry);
+        registry.add(
+                "pipelinelens.sensemaker.tracing.pending-timeout",
+                () -> SensemakerInfrastructure.PENDING_TIMEOUT_FOR_GIVE_UP_TESTS);
     }
 
     @TestConfiguration(proxyBeanMethods = false)

@@ -55,6 +55,10 @@ class StatusStartupIT {
     void infrastructure() {
         kafka = SwitchableKafka.onFreePort();
         infra = SensemakerInfrastructure.create("status-startup", (name, value) -> properties.put(name, value::get));
+        // Its runs have no job: they are traced once they gave up waiting for one.
+        properties.put(
+                "pipelinelens.sensemaker.tracing.pending-timeout",
+                () -> SensemakerInfrastructure.PENDING_TIMEOUT_FOR_GIVE_UP_TESTS);
         properties.put("spring.kafka.bootstrap-servers", kafka::bootstrapServers);
         properties.put("pipelinelens.sensemaker.status.producer.max-block", () -> KAFKA_WAIT);
         properties.put("pipelinelens.sensemaker.status.producer.request-timeout", () -> KAFKA_WAIT);
