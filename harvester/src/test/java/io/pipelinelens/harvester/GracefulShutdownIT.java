@@ -44,7 +44,7 @@ class GracefulShutdownIT {
         try {
             GenericKubernetesResource first = cluster.create();
             String firstId = id(first);
-            assertThat(queue.await(r -> firstId.equals(r.event().getId()), 1, Duration.ofSeconds(20)))
+            assertThat(queue.await(r -> firstId.equals(r.event().getId()), 1, Duration.ofSeconds(60)))
                     .hasSize(1);
             Observations observations = harvester.getBean(Observations.class);
 
@@ -57,7 +57,7 @@ class GracefulShutdownIT {
             GenericKubernetesResource updated =
                     cluster.update(first.getMetadata().getName());
             held.put(updated.getMetadata().getUid(), id(updated));
-            await().atMost(Duration.ofSeconds(10)).until(() -> observations.depth() == 6);
+            await().atMost(Duration.ofSeconds(60)).until(() -> observations.depth() == 6);
             proxy.restore();
 
             assertThat(queue.drain(r -> true, Duration.ofSeconds(1)))

@@ -41,8 +41,9 @@ public final class Harvesters {
                 .web(WebApplicationType.NONE)
                 .run(args);
         ResourceWatcher watcher = context.getBean(ResourceWatcher.class);
+        // A bound for a busy machine, not a timing: the first sync of every kind usually takes a second.
         Awaitility.await()
-                .atMost(Duration.ofSeconds(20))
+                .atMost(Duration.ofMinutes(2))
                 .until(() -> watcher.status().stream().allMatch(ResourceWatcher.KindStatus::synced));
         return context;
     }

@@ -158,7 +158,7 @@ class HarvesterBenchmark {
     }
 
     private static Message sample(ObservationQueue queue) {
-        var received = queue.await(r -> true, 1, Duration.ofSeconds(10));
+        var received = queue.await(r -> true, 1, Duration.ofSeconds(60));
         assertThat(received).hasSize(1);
         return received.getFirst().message();
     }

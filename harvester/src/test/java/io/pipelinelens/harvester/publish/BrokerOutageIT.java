@@ -90,7 +90,7 @@ class BrokerOutageIT {
 
     @Test
     void afterAnOutageInTheMiddleOfAStreamTheLatestStateOfEveryObjectIsOnTheQueue() throws Exception {
-        await().atMost(Duration.ofSeconds(20)).until(() -> "UP".equals(brokerHealth()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "UP".equals(brokerHealth()));
         int changes = 600;
         CountDownLatch cutNow = new CountDownLatch(1);
         CountDownLatch downSeen = new CountDownLatch(1);
@@ -109,15 +109,15 @@ class BrokerOutageIT {
 
         assertThat(cutNow.await(30, TimeUnit.SECONDS)).isTrue();
         proxy.cut();
-        await().atMost(Duration.ofSeconds(10)).until(() -> "DOWN".equals(brokerHealth()));
-        await().atMost(Duration.ofSeconds(10)).until(() -> observations.depth() > 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "DOWN".equals(brokerHealth()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> observations.depth() > 0);
         downSeen.countDown();
         Thread.sleep(500); // changes keep piling up in the buffer
         int heldDuringOutage = observations.depth();
         proxy.restore();
         stream.get(60, TimeUnit.SECONDS);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> "UP".equals(brokerHealth()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "UP".equals(brokerHealth()));
         Map<String, String> latest = cluster.apiState();
         LatestStates states = LatestStates.collect(
                 queue, latest, cluster.deletedUids(), Duration.ofSeconds(30), Duration.ofSeconds(1));
@@ -159,7 +159,7 @@ class BrokerOutageIT {
                 served.getMetadata().getUid(),
                 served.getMetadata().getResourceVersion());
 
-        List<Received> found = queue.await(r -> id.equals(r.event().getId()), 1, Duration.ofSeconds(20));
+        List<Received> found = queue.await(r -> id.equals(r.event().getId()), 1, Duration.ofSeconds(60));
 
         assertThat(found).as("published " + id).hasSize(1);
         Received received = found.getFirst();

@@ -71,7 +71,7 @@ class BufferOverflowIT {
             for (int i = 0; i < 5; i++) {
                 cluster.create();
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> observations.dropped() >= 40);
+            await().atMost(Duration.ofSeconds(60)).until(() -> observations.dropped() >= 40);
             assertThat(observations.depth()).isEqualTo(CAPACITY);
             proxy.restore();
 

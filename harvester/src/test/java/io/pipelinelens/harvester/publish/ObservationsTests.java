@@ -50,7 +50,7 @@ class ObservationsTests {
         broker.up = true;
         observations.start();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> observations.depth() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> observations.depth() == 0);
         assertThat(broker.deliveredIds()).containsExactly("b/1", "a/2", "a/3");
         assertThat(resyncs).as("no latest state was lost").isEmpty();
     }
@@ -67,7 +67,7 @@ class ObservationsTests {
         broker.up = true;
         observations.start();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> resyncs.size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> resyncs.size() == 1);
         assertThat(broker.deliveredIds()).containsExactly("gone/4/deleted", "b/1", "c/7/deleted");
         assertThat(resyncs.getFirst().droppedEvents()).isEqualTo(1);
     }
@@ -91,7 +91,7 @@ class ObservationsTests {
 
         broker.up = true;
         observations.start();
-        await().atMost(Duration.ofSeconds(5)).until(() -> resyncs.size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> resyncs.size() == 1);
         assertThat(broker.deliveredIds()).containsExactly("y/1/deleted", "w/1/deleted");
     }
 
@@ -101,7 +101,7 @@ class ObservationsTests {
         broker.up = true;
         observations.start();
         observations.submit(applied("warm-up", 1));
-        await().atMost(Duration.ofSeconds(5)).until(() -> observations.depth() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> observations.depth() == 0);
         assertThat(broker.connected()).isTrue();
         broker.holdConfirms = true;
 
@@ -118,7 +118,7 @@ class ObservationsTests {
         broker.holdConfirms = false;
         broker.release();
         watcher.join(5_000);
-        await().atMost(Duration.ofSeconds(5)).until(() -> observations.depth() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> observations.depth() == 0);
         assertThat(third).isTrue();
         assertThat(observations.dropped()).isZero();
         assertThat(broker.deliveredIds()).containsExactly("warm-up/1", "a/1", "b/1", "c/1");
@@ -135,7 +135,7 @@ class ObservationsTests {
         observations.submit(applied("a", 1));
         long submitted = System.nanoTime();
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> observations.depth() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> observations.depth() == 0);
         assertThat(Duration.ofNanos(System.nanoTime() - submitted))
                 .as("held for the grace first")
                 .isGreaterThanOrEqualTo(Duration.ofMillis(400));
@@ -154,7 +154,7 @@ class ObservationsTests {
         // A consumer binds the key: it gets the current state through a republish.
         broker.unbound.clear();
         observations.submit(publication(Action.APPLIED, "TaskRun", "t", 3));
-        await().atMost(Duration.ofSeconds(5)).until(() -> resyncs.size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> resyncs.size() == 1);
         assertThat(broker.deliveredIds()).containsExactly("a/1", "b/1", "t/3");
     }
 

@@ -61,10 +61,10 @@ class KubernetesHealthIT {
 
     @Test
     void isUpWhenTheApiAnswersAndEveryKindSynced() {
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> watcher.status().stream().allMatch(ResourceWatcher.KindStatus::synced));
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             HttpResponse<String> response = get("/actuator/health");
             JsonNode kubernetes =
                     JSON.readTree(response.body()).path("components").path("kubernetes");

@@ -45,7 +45,7 @@ class ResourceWatcherIT {
     private static final String EXCHANGE = LocalRabbit.uniqueName("harvester-watch-it");
     private static final String NS = "jx";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static final KubernetesMockServer API = new KubernetesMockServer(
             new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);

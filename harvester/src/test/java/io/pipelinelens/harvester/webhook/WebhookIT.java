@@ -42,7 +42,7 @@ class WebhookIT {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
-    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObservationQueue queue = new ObservationQueue(EXCHANGE);
     private static final HttpClient http = HttpClient.newHttpClient();
 
