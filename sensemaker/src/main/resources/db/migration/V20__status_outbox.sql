@@ -23,5 +23,5 @@ create table status_outbox (
 create unique index status_outbox_event_id on status_outbox (event_id);
 -- The first unpublished event of each key, and the ones after it.
 create index status_outbox_unpublished on status_outbox (event_key, seq) where published_at is null;
--- Heads, oldest first, without walking the published rows kept for the retention.
-create index status_outbox_waiting on status_outbox (seq) where published_at is null;
+-- The waiting events without walking the published rows kept for the retention.
+create index status_outbox_waiting on status_outbox (next_attempt_at, seq) where published_at is null;

@@ -59,9 +59,12 @@ class StatusOutbox {
     }
 
     /**
-     * Locks the first unpublished event of up to {@code keys} keys whose retry time has come, oldest
-     * first, skipping heads another replica holds: holding a key's head is owning the key until the
-     * transaction ends. Returns those keys' first {@code perKey} unpublished events in seq order.
+     * Locks the first unpublished event of up to {@code keys} keys whose retry time has come,
+     * skipping heads another replica holds: holding a key's head is owning the key until the
+     * transaction ends. Heads come in the order of their next attempt (for an event never tried,
+     * when it was written), so a key that just failed goes behind the others: while Kafka is away and
+     * a round gets to try one key only, every key still gets its turn. Returns those keys' first
+     * {@code perKey} unpublished events in seq order.
      */
     List<OutboxEvent> lockNext(int keys, int perKey) {
         List<String> owned = db.resultQuery("""
@@ -70,7 +73,7 @@ class StatusOutbox {
                           and not exists (select 1 from status_outbox e
                                           where e.event_key = o.event_key and e.published_at is null
                                             and e.seq < o.seq)
-                        order by o.seq
+                        order by o.next_attempt_at, o.seq
                         limit {0}
                         for update of o skip locked""", DSL.val(keys)).fetch(0, String.class);
         if (owned.isEmpty()) {
