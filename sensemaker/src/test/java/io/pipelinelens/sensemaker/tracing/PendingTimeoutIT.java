@@ -1,15 +1,20 @@
 package io.pipelinelens.sensemaker.tracing;
 
+import static io.pipelinelens.sensemaker.tracing.ExpectedTrace.attributes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.opentelemetry.proto.trace.v1.Span;
+import io.pipelinelens.sensemaker.Observations;
 import io.pipelinelens.sensemaker.SensemakerInfrastructure;
+import io.pipelinelens.testing.Fixtures;
 import io.pipelinelens.testing.OtlpReceiver;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,6 +47,7 @@ class PendingTimeoutIT {
         registry.add(
                 "pipelinelens.sensemaker.tracing.pending-timeout",
                 () -> SensemakerInfrastructure.PENDING_TIMEOUT_FOR_GIVE_UP_TESTS);
+        registry.add("pipelinelens.sensemaker.tracing.root-without-children", () -> "2s");
     }
 
     @TestConfiguration(proxyBeanMethods = false)
@@ -97,6 +103,22 @@ class PendingTimeoutIT {
                 .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         assertThat(ExpectedTrace.hex(span.getTraceId().toByteArray())).isEqualTo(traceId);
         assertThat(span.getParentSpanId().isEmpty()).as("a root").isTrue();
+    }
+
+    @Test
+    void closesAGitEventThatStartedNothingWithASpanOfItsOwn() {
+        String guid = UUID.randomUUID().toString();
+        ObjectNode payload = (ObjectNode) Fixtures.tree("github/push-to-master.json");
+        OffsetDateTime received = OffsetDateTime.now().withNano(0);
+        publish(new TraceScenario.Delivery(
+                Observations.gitHubRoutingKey("push"),
+                Observations.gitHubWebhook(guid, "push", payload, received),
+                "webhook push"));
+
+        Span root = awaitSpan(ExpectedTrace.sha256("span:git-event:" + guid, 8));
+        assertThat(root.getName()).isEqualTo("github push");
+        assertThat(root.getParentSpanId().isEmpty()).isTrue();
+        assertThat(attributes(root)).containsEntry("pipelinelens.git.delivery", guid);
     }
 
     private Span awaitSpan(String spanId) {
