@@ -30,6 +30,7 @@ public final class OtlpReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger poisonedRequests = new AtomicInteger();
     private volatile int refuseWith = 0;
     private volatile java.util.function.Predicate<Span> poison = span -> false;
     private volatile int poisonStatus = 400;
@@ -85,6 +86,11 @@ public final class OtlpReceiver implements AutoCloseable {
 
     public int requests() {
         return requests.get();
+    }
+
+    /** Requests refused because they held a span {@link #refuseRequestsWith} matches. */
+    public int poisonedRequests() {
+        return poisonedRequests.get();
     }
 
     /** Waits until at least {@code count} spans arrived; fails with what did arrive. */
@@ -145,6 +151,7 @@ public final class OtlpReceiver implements AutoCloseable {
                 }
             }
             if (received.stream().map(ReceivedSpan::span).anyMatch(poison)) {
+                poisonedRequests.incrementAndGet();
                 exchange.sendResponseHeaders(poisonStatus, -1);
                 return;
             }
