@@ -29,6 +29,7 @@ public class Indexes {
 
     public static final Index GIT_WEBHOOKS_BY_AGE = Internal.createIndex(DSL.name("git_webhooks_by_age"), GitWebhooks.GIT_WEBHOOKS, new OrderField[] { GitWebhooks.GIT_WEBHOOKS.RECEIVED_AT }, false);
     public static final Index PIPELINE_RUNS_BY_COMPLETION = Internal.createIndex(DSL.name("pipeline_runs_by_completion"), PipelineRuns.PIPELINE_RUNS, new OrderField[] { PipelineRuns.PIPELINE_RUNS.COMPLETED_AT.desc() }, false);
+    public static final Index PIPELINE_RUNS_BY_NAME = Internal.createIndex(DSL.name("pipeline_runs_by_name"), PipelineRuns.PIPELINE_RUNS, new OrderField[] { PipelineRuns.PIPELINE_RUNS.NAMESPACE, PipelineRuns.PIPELINE_RUNS.NAME }, false);
     public static final Index RECEIVED_EVENTS_BY_AGE = Internal.createIndex(DSL.name("received_events_by_age"), ReceivedEvents.RECEIVED_EVENTS, new OrderField[] { ReceivedEvents.RECEIVED_EVENTS.RECEIVED_AT }, false);
     public static final Index RESOURCE_SNAPSHOTS_BY_AGE = Internal.createIndex(DSL.name("resource_snapshots_by_age"), ResourceSnapshots.RESOURCE_SNAPSHOTS, new OrderField[] { ResourceSnapshots.RESOURCE_SNAPSHOTS.OBSERVED_AT }, false);
     public static final Index RESOURCE_SNAPSHOTS_BY_NAME = Internal.createIndex(DSL.name("resource_snapshots_by_name"), ResourceSnapshots.RESOURCE_SNAPSHOTS, new OrderField[] { ResourceSnapshots.RESOURCE_SNAPSHOTS.KIND, ResourceSnapshots.RESOURCE_SNAPSHOTS.NAMESPACE, ResourceSnapshots.RESOURCE_SNAPSHOTS.NAME }, false);
@@ -37,6 +38,7 @@ public class Indexes {
     public static final Index SPANS_BY_TRACE = Internal.createIndex(DSL.name("spans_by_trace"), Spans.SPANS, new OrderField[] { Spans.SPANS.TRACE_ID }, false);
     public static final Index SPANS_REFUSED = Internal.createIndex(DSL.name("spans_refused"), Spans.SPANS, new OrderField[] { Spans.SPANS.REFUSED_AT.desc() }, false);
     public static final Index TRACE_NODES_BY_AGE = Internal.createIndex(DSL.name("trace_nodes_by_age"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.FIRST_SEEN_AT }, false);
+    public static final Index TRACE_NODES_BY_NAME = Internal.createIndex(DSL.name("trace_nodes_by_name"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.KIND, TraceNodes.TRACE_NODES.NAMESPACE, TraceNodes.TRACE_NODES.NAME }, false);
     public static final Index TRACE_NODES_BY_TRACE = Internal.createIndex(DSL.name("trace_nodes_by_trace"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.TRACE_ID }, false);
     public static final Index TRACE_NODES_CHILDREN = Internal.createIndex(DSL.name("trace_nodes_children"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.PARENT_UID }, false);
     public static final Index TRACE_NODES_KEYS = Internal.createIndex(DSL.name("trace_nodes_keys"), TraceNodes.TRACE_NODES, new OrderField[] { TraceNodes.TRACE_NODES.KEYS }, false);

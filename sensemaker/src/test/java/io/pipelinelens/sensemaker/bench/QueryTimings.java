@@ -30,11 +30,14 @@ final class QueryTimings implements DefaultConfigurationCustomizer, ExecuteListe
     private static final String STARTED = "bench.started";
 
     private final Map<String, ConcurrentLinkedQueue<Long>> nanos = new ConcurrentHashMap<>();
-    private final Map<String, String> samples = new ConcurrentHashMap<>();
+    private final Map<String, Sample> samples = new ConcurrentHashMap<>();
     private volatile boolean recording;
 
     /** A statement's figures over a window. */
-    record Timing(String caller, int count, double p50Ms, double p95Ms, double maxMs, String sql) {}
+    record Timing(String caller, int count, double p50Ms, double p95Ms, double maxMs, Sample sql) {}
+
+    /** A statement as sent (placeholders) and its values as SQL literals. */
+    record Sample(String sql, List<String> values) {}
 
     @Override
     public void customize(DefaultConfiguration configuration) {
@@ -69,8 +72,11 @@ final class QueryTimings implements DefaultConfigurationCustomizer, ExecuteListe
         long took = System.nanoTime() - start;
         String caller = caller();
         nanos.computeIfAbsent(caller, c -> new ConcurrentLinkedQueue<>()).add(took);
-        if (!samples.containsKey(caller) && ctx.query() != null) {
-            samples.putIfAbsent(caller, ctx.dsl().renderInlined(ctx.query()));
+        if (!samples.containsKey(caller) && ctx.query() != null && ctx.sql() != null) {
+            List<String> values = ctx.query().getBindValues().stream()
+                    .map(v -> ctx.dsl().renderInlined(org.jooq.impl.DSL.inline(v)))
+                    .toList();
+            samples.putIfAbsent(caller, new Sample(ctx.sql(), values));
         }
     }
 
@@ -91,36 +97,66 @@ final class QueryTimings implements DefaultConfigurationCustomizer, ExecuteListe
         return all;
     }
 
-    /** The scans of the statement's plan (e.g. "Index Scan using x on t"), and its execution time. */
-    static Optional<String> plan(Connection db, String sql) {
-        if (sql == null) {
+    /**
+     * The scans of the statement's plan (e.g. "Index Scan using x on t") and its execution time,
+     * planned as PostgreSQL plans a statement it has seen a few times: once for any value (a
+     * generic plan), so that a condition only a literal could match to an index shows.
+     */
+    static Optional<String> plan(Connection db, Sample sample) {
+        if (sample == null) {
             return Optional.empty();
         }
         try {
             boolean autoCommit = db.getAutoCommit();
             db.setAutoCommit(false);
-            try (Statement st = db.createStatement();
-                    ResultSet rs = st.executeQuery("explain (analyze, buffers) " + sql)) {
+            try (Statement st = db.createStatement()) {
+                st.execute("set local plan_cache_mode = force_generic_plan");
+                st.execute("prepare bench_statement as " + numbered(sample.sql()));
+                String execute = "explain (analyze, buffers) execute bench_statement"
+                        + (sample.values().isEmpty() ? "" : "(" + String.join(", ", sample.values()) + ")");
                 Set<String> scans = new LinkedHashSet<>();
                 String time = "";
-                while (rs.next()) {
-                    String line = rs.getString(1);
-                    Matcher m = SCAN.matcher(line);
-                    while (m.find()) {
-                        scans.add(m.group(1) + (m.group(2) == null ? "" : " " + m.group(2)) + " on " + m.group(3));
-                    }
-                    if (line.startsWith("Execution Time")) {
-                        time = line.substring("Execution Time: ".length());
+                try (ResultSet rs = st.executeQuery(execute)) {
+                    while (rs.next()) {
+                        String line = rs.getString(1);
+                        Matcher m = SCAN.matcher(line);
+                        while (m.find()) {
+                            scans.add(m.group(1) + (m.group(2) == null ? "" : " " + m.group(2)) + " on " + m.group(3));
+                        }
+                        if (line.startsWith("Execution Time")) {
+                            time = line.substring("Execution Time: ".length());
+                        }
                     }
                 }
                 return Optional.of(time + "  " + String.join("; ", scans));
             } finally {
                 db.rollback();
+                try (Statement st = db.createStatement()) {
+                    st.execute("deallocate all");
+                }
                 db.setAutoCommit(autoCommit);
             }
         } catch (Exception e) {
             return Optional.of("(no plan: " + e.getMessage().lines().findFirst().orElse("") + ")");
         }
+    }
+
+    /** JDBC's placeholders as PostgreSQL's numbered parameters (the statements hold no other "?"). */
+    private static String numbered(String sql) {
+        StringBuilder out = new StringBuilder();
+        int n = 0;
+        boolean quoted = false;
+        for (char c : sql.toCharArray()) {
+            if (c == '\'') {
+                quoted = !quoted;
+            }
+            if (c == '?' && !quoted) {
+                out.append('$').append(++n);
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private static double ms(long nanos) {

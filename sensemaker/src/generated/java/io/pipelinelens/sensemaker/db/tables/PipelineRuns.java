@@ -156,7 +156,7 @@ public class PipelineRuns extends TableImpl<PipelineRunsRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.PIPELINE_RUNS_BY_COMPLETION);
+        return Arrays.asList(Indexes.PIPELINE_RUNS_BY_COMPLETION, Indexes.PIPELINE_RUNS_BY_NAME);
     }
 
     @Override

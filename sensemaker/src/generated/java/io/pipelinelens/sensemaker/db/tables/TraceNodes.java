@@ -202,7 +202,7 @@ public class TraceNodes extends TableImpl<TraceNodesRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.TRACE_NODES_BY_AGE, Indexes.TRACE_NODES_BY_TRACE, Indexes.TRACE_NODES_CHILDREN, Indexes.TRACE_NODES_KEYS, Indexes.TRACE_NODES_PARKED, Indexes.TRACE_NODES_PENDING, Indexes.TRACE_NODES_TO_RECORD, Indexes.TRACE_NODES_WAITING, Indexes.TRACE_NODES_WITHOUT_TRACE);
+        return Arrays.asList(Indexes.TRACE_NODES_BY_AGE, Indexes.TRACE_NODES_BY_NAME, Indexes.TRACE_NODES_BY_TRACE, Indexes.TRACE_NODES_CHILDREN, Indexes.TRACE_NODES_KEYS, Indexes.TRACE_NODES_PARKED, Indexes.TRACE_NODES_PENDING, Indexes.TRACE_NODES_TO_RECORD, Indexes.TRACE_NODES_WAITING, Indexes.TRACE_NODES_WITHOUT_TRACE);
     }
 
     @Override

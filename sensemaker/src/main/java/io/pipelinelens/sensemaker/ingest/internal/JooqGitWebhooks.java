@@ -34,9 +34,10 @@ class JooqGitWebhooks implements GitWebhooks {
     @Override
     public Optional<GitWebhook> latestPullRequest(String repository, long number) {
         // The subject is the repository's full name (the harvester sets it from the payload).
+        // Provider and kind are inlined so that the condition matches the partial index.
         return db.selectFrom(GIT_WEBHOOKS)
-                .where(GIT_WEBHOOKS.PROVIDER.eq("github"))
-                .and(GIT_WEBHOOKS.KIND.eq("pull_request"))
+                .where(GIT_WEBHOOKS.PROVIDER.eq(DSL.inline("github")))
+                .and(GIT_WEBHOOKS.KIND.eq(DSL.inline("pull_request")))
                 .and(GIT_WEBHOOKS.SUBJECT.eq(repository))
                 .and(DSL.condition(
                         "{0} -> 'payload' -> 'pull_request' ->> 'number' = {1}",

@@ -137,8 +137,9 @@ class JooqSnapshots implements Snapshots {
         Field<String> involvedUid = DSL.field("{0} -> 'involvedObject' ->> 'uid'", String.class, r.BODY);
         Field<String> involvedName = DSL.field("{0} -> 'involvedObject' ->> 'name'", String.class, r.BODY);
         // Two lookups, each on its own partial index: one OR across both would scan every Event.
+        // The kind is inlined: a bound value would not match the indexes' predicate in a generic plan.
         db.selectFrom(r)
-                .where(r.KIND.eq("Event"))
+                .where(r.KIND.eq(DSL.inline("Event")))
                 .and(involvedUid.eq(DSL.any(about.keySet().toArray(String[]::new))))
                 .forEach(row -> {
                     Snapshot event = toSnapshot(row);
@@ -148,7 +149,7 @@ class JooqSnapshots implements Snapshots {
         Map<String, ObjectRef> byName = new HashMap<>();
         objects.forEach(o -> byName.put(o.kind() + "/" + o.namespace() + "/" + o.name(), o));
         db.selectFrom(r)
-                .where(r.KIND.eq("Event"))
+                .where(r.KIND.eq(DSL.inline("Event")))
                 .and(involvedUid.isNull())
                 .and(r.NAMESPACE.eq(DSL.any(
                         objects.stream().map(ObjectRef::namespace).distinct().toArray(String[]::new))))

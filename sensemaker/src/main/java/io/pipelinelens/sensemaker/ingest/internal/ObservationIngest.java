@@ -1,9 +1,6 @@
 package io.pipelinelens.sensemaker.ingest.internal;
 
 import static io.pipelinelens.sensemaker.db.Tables.GIT_WEBHOOKS;
-import static io.pipelinelens.sensemaker.db.Tables.RECEIVED_EVENTS;
-import static io.pipelinelens.sensemaker.db.Tables.RESOURCE_SNAPSHOTS;
-import static org.jooq.impl.DSL.excluded;
 
 import io.pipelinelens.contracts.EventType;
 import io.pipelinelens.sensemaker.ingest.GitWebhookReceived;
@@ -17,10 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.InsertValuesStep2;
-import org.jooq.InsertValuesStep9;
 import org.jooq.JSONB;
 import org.jooq.impl.DSL;
 import org.springframework.context.ApplicationEventPublisher;
@@ -35,11 +29,6 @@ import tools.jackson.databind.JsonNode;
  */
 @Service
 class ObservationIngest {
-
-    /** Newer only: resourceVersions are compared as numbers when both are (etcd's are). */
-    private static final Condition NEWER = DSL.condition(
-            "case when {0} ~ '^[0-9]+$' and {1} ~ '^[0-9]+$' then {0}::numeric > {1}::numeric else true end",
-            DSL.field("excluded.resource_version", String.class), RESOURCE_SNAPSHOTS.RESOURCE_VERSION);
 
     private final DSLContext db;
     private final ApplicationEventPublisher events;
@@ -75,14 +64,26 @@ class ObservationIngest {
         return new Outcome(fresh.size(), batch.size() - fresh.size());
     }
 
-    private Set<String> markReceived(Iterable<Observation> observations) {
-        InsertValuesStep2<?, String, String> insert =
-                db.insertInto(RECEIVED_EVENTS, RECEIVED_EVENTS.ID, RECEIVED_EVENTS.TYPE);
+    /**
+     * Statements over arrays ({@code unnest}) rather than multi-row {@code VALUES}: the text is the
+     * same for every batch, so PostgreSQL plans it once per connection instead of once per batch.
+     */
+    private static final String MARK_RECEIVED = """
+            insert into received_events (id, type)
+            select * from unnest({0}::text[], {1}::text[])
+            on conflict do nothing
+            returning id""";
+
+    private Set<String> markReceived(java.util.Collection<Observation> observations) {
+        String[] ids = new String[observations.size()];
+        String[] types = new String[observations.size()];
+        int i = 0;
         for (Observation o : observations) {
-            insert = insert.values(o.id(), o.type().type());
+            ids[i] = o.id();
+            types[i++] = o.type().type();
         }
         return new HashSet<>(
-                insert.onConflictDoNothing().returningResult(RECEIVED_EVENTS.ID).fetch(RECEIVED_EVENTS.ID));
+                db.resultQuery(MARK_RECEIVED, DSL.val(ids), DSL.val(types)).fetch(0, String.class));
     }
 
     private void storeWebhook(Observation observation) {
@@ -101,48 +102,67 @@ class ObservationIngest {
         events.publishEvent(new GitWebhookReceived(observation.id(), provider, kind));
     }
 
-    private void storeSnapshots(Iterable<Observation> newest) {
-        var r = RESOURCE_SNAPSHOTS;
-        InsertValuesStep9<?, String, String, String, String, String, String, Boolean, JSONB, java.time.OffsetDateTime>
-                insert = db.insertInto(
-                        r,
-                        r.UID,
-                        r.API_VERSION,
-                        r.KIND,
-                        r.NAMESPACE,
-                        r.NAME,
-                        r.RESOURCE_VERSION,
-                        r.DELETED,
-                        r.BODY,
-                        r.OBSERVED_AT);
+    /**
+     * The newest state of each object, unless the stored one is newer: a deletion is final
+     * whatever its version, and versions are compared as numbers when both are (etcd's are).
+     */
+    private static final String STORE_SNAPSHOTS = """
+            insert into resource_snapshots as r
+              (uid, api_version, kind, namespace, name, resource_version, deleted, body, observed_at)
+            select uid, api_version, kind, namespace, name, resource_version, deleted, body::jsonb, observed_at::timestamptz
+            from unnest({0}::text[], {1}::text[], {2}::text[], {3}::text[], {4}::text[], {5}::text[],
+                        {6}::boolean[], {7}::text[], {8}::text[])
+              as s(uid, api_version, kind, namespace, name, resource_version, deleted, body, observed_at)
+            on conflict (uid) do update
+              set resource_version = excluded.resource_version, deleted = excluded.deleted,
+                  body = excluded.body, observed_at = excluded.observed_at
+              where excluded.deleted
+                 or case when excluded.resource_version ~ '^[0-9]+$' and r.resource_version ~ '^[0-9]+$'
+                         then excluded.resource_version::numeric > r.resource_version::numeric
+                         else true end
+            returning uid""";
+
+    private void storeSnapshots(java.util.Collection<Observation> newest) {
+        if (newest.isEmpty()) {
+            return;
+        }
+        int n = newest.size();
+        String[] uids = new String[n];
+        String[] apiVersions = new String[n];
+        String[] kinds = new String[n];
+        String[] namespaces = new String[n];
+        String[] names = new String[n];
+        String[] versions = new String[n];
+        Boolean[] deleted = new Boolean[n];
+        String[] bodies = new String[n];
+        String[] observedAt = new String[n];
         Map<String, Observation> byUid = new LinkedHashMap<>();
+        int i = 0;
         for (Observation o : newest) {
             Observation.ObjectRef ref = o.object();
             byUid.put(ref.uid(), o);
-            insert = insert.values(
-                    ref.uid(),
-                    ref.apiVersion(),
-                    ref.kind(),
-                    ref.namespace(),
-                    ref.name(),
-                    ref.resourceVersion(),
-                    o.deletion(),
-                    JSONB.valueOf(o.dataJson()),
-                    o.time().atOffset(ZoneOffset.UTC));
+            uids[i] = ref.uid();
+            apiVersions[i] = ref.apiVersion();
+            kinds[i] = ref.kind();
+            namespaces[i] = ref.namespace();
+            names[i] = ref.name();
+            versions[i] = ref.resourceVersion();
+            deleted[i] = o.deletion();
+            bodies[i] = o.dataJson();
+            observedAt[i++] = o.time().toString();
         }
-        if (byUid.isEmpty()) {
-            return;
-        }
-        // A deletion is final whatever its version; an older applied state never overwrites a newer one.
-        Set<String> changed = new HashSet<>(insert.onConflict(r.UID)
-                .doUpdate()
-                .set(r.RESOURCE_VERSION, excluded(r.RESOURCE_VERSION))
-                .set(r.DELETED, excluded(r.DELETED))
-                .set(r.BODY, excluded(r.BODY))
-                .set(r.OBSERVED_AT, excluded(r.OBSERVED_AT))
-                .where(excluded(r.DELETED).isTrue().or(NEWER))
-                .returningResult(r.UID)
-                .fetch(r.UID));
+        Set<String> changed = new HashSet<>(db.resultQuery(
+                        STORE_SNAPSHOTS,
+                        DSL.val(uids),
+                        DSL.val(apiVersions),
+                        DSL.val(kinds),
+                        DSL.val(namespaces),
+                        DSL.val(names),
+                        DSL.val(versions),
+                        DSL.val(deleted),
+                        DSL.val(bodies),
+                        DSL.val(observedAt))
+                .fetch(0, String.class));
         List<ResourceObserved> announced = new ArrayList<>();
         byUid.forEach((uid, o) -> {
             if (changed.contains(uid)) {

@@ -28,6 +28,13 @@ import org.springframework.stereotype.Repository;
 @Repository
 class LineageGraph {
 
+    /**
+     * Inlined, not bound: only a literal lets PostgreSQL use the partial indexes on pending nodes
+     * once it plans the statement for any value (after a few executions).
+     */
+    private static final org.jooq.Condition PENDING =
+            TRACE_NODES.STATE.eq(DSL.inline(column(LineageNode.State.PENDING)));
+
     private final DSLContext db;
 
     LineageGraph(DSLContext db) {
@@ -288,7 +295,7 @@ class LineageGraph {
             return List.of();
         }
         return db.selectFrom(TRACE_NODES)
-                .where(TRACE_NODES.STATE.eq(column(LineageNode.State.PENDING)))
+                .where(PENDING)
                 .and(DSL.condition("{0} && {1}::text[]", TRACE_NODES.WAITING_FOR, DSL.val(encoded(keys))))
                 .orderBy(TRACE_NODES.UID)
                 .forUpdate()
@@ -298,7 +305,7 @@ class LineageGraph {
     /** Pending nodes, oldest first, locked, skipping those others hold. */
     List<GraphNode> lockPending(int limit) {
         return db.selectFrom(TRACE_NODES)
-                .where(TRACE_NODES.STATE.eq(column(LineageNode.State.PENDING)))
+                .where(PENDING)
                 .orderBy(TRACE_NODES.FIRST_SEEN_AT)
                 .limit(limit)
                 .forUpdate()
