@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param branch the branch as Lighthouse names it, or null
  * @param result the OpenTelemetry {@code cicd.pipeline.result}
  * @param createdAt when the PipelineRun was created; waiting is created → started
+ * @param url the run in the Tekton dashboard ({@code cicd.pipeline.run.url.full} of its span), or null
  * @param failure the failed task and step with the reason, when the run failed and its spans tell
  */
 public record HistoricRun(
@@ -26,6 +27,7 @@ public record HistoricRun(
         Instant startedAt,
         Instant completedAt,
         String traceId,
+        String url,
         Optional<Failure> failure) {
 
     public HistoricRun {

@@ -17,9 +17,10 @@ import java.util.Set;
  * waiting and running time, and where it failed. Pure.
  *
  * @param created the run span's start (the PipelineRun's creation), if recorded
+ * @param url the run in the Tekton dashboard, if its span has the link
  * @param tasks by pipeline task, in the order they completed; skipped tasks are left out
  */
-record RunSpans(Optional<Instant> created, Map<String, Task> tasks, Optional<Failure> failure) {
+record RunSpans(Optional<Instant> created, Optional<String> url, Map<String, Task> tasks, Optional<Failure> failure) {
 
     /** Phases of a task before its first step ran. */
     static final Set<String> WAITING_PHASES = Set.of("queued", "image pull", "container creation");
@@ -27,7 +28,7 @@ record RunSpans(Optional<Instant> created, Map<String, Task> tasks, Optional<Fai
     /** One task run: its result, when it completed, how long it waited and ran. */
     record Task(String name, String result, Instant completedAt, Timing timing) {}
 
-    static final RunSpans NONE = new RunSpans(Optional.empty(), Map.of(), Optional.empty());
+    static final RunSpans NONE = new RunSpans(Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
 
     /** The spans under the run span {@code runSpanId} of the trace; none when it is not recorded. */
     static RunSpans of(TraceView trace, String runSpanId) {
@@ -59,7 +60,11 @@ record RunSpans(Optional<Instant> created, Map<String, Task> tasks, Optional<Fai
                 .filter(s -> "ERROR".equals(s.status()))
                 .findFirst()
                 .map(s -> failure(trace, s));
-        return new RunSpans(Optional.of(run.get().start()), tasks, failure);
+        return new RunSpans(
+                Optional.of(run.get().start()),
+                text(run.get().attributes().get("cicd.pipeline.run.url.full")),
+                tasks,
+                failure);
     }
 
     /** The failed task, the step under it (directly or under its pod) that failed, and why. */
