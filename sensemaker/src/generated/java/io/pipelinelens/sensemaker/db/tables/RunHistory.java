@@ -209,7 +209,7 @@ public class RunHistory extends TableImpl<RunHistoryRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.RUN_HISTORY_BY_AGE, Indexes.RUN_HISTORY_BY_KEY, Indexes.RUN_HISTORY_BY_PIPELINE, Indexes.RUN_HISTORY_BY_REVISION);
+        return Arrays.asList(Indexes.RUN_HISTORY_BY_AGE, Indexes.RUN_HISTORY_BY_KEY, Indexes.RUN_HISTORY_BY_PIPELINE, Indexes.RUN_HISTORY_BY_REVISION, Indexes.RUN_HISTORY_SUCCESSES);
     }
 
     @Override
