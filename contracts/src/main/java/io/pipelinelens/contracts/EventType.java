@@ -24,6 +24,7 @@ public enum EventType {
     PIPELINE_BROKEN("io.pipelinelens.pipeline.broken.v1", Channel.STATUS, "pipeline-outcome-changed"),
     PIPELINE_RECOVERED("io.pipelinelens.pipeline.recovered.v1", Channel.STATUS, "pipeline-outcome-changed"),
     PIPELINE_SLOWER("io.pipelinelens.pipeline.slower.v1", Channel.STATUS, "pipeline-slower"),
+    PIPELINE_FLAKY("io.pipelinelens.pipeline.flaky.v1", Channel.STATUS, "pipeline-flaky"),
     TRACE_READY("io.pipelinelens.trace.ready.v1", Channel.STATUS, "trace-ready");
 
     private final String type;

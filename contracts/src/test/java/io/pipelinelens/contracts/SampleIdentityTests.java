@@ -113,7 +113,7 @@ class SampleIdentityTests {
                 custom.path("environment").asString() + "/"
                         + custom.path("service").asString() + "/"
                         + custom.path("version").asString();
-            case PIPELINE_BROKEN, PIPELINE_RECOVERED, PIPELINE_SLOWER ->
+            case PIPELINE_BROKEN, PIPELINE_RECOVERED, PIPELINE_SLOWER, PIPELINE_FLAKY ->
                 data.path("run").path("runUid").asString();
             case TRACE_READY -> data.path("traceId").asString();
             default -> throw new IllegalArgumentException("not a status event: " + type);
@@ -139,7 +139,7 @@ class SampleIdentityTests {
             case SERVICE_DEPLOYED ->
                 custom.path("environment").asString() + "/"
                         + custom.path("service").asString();
-            case PIPELINE_BROKEN, PIPELINE_RECOVERED, PIPELINE_SLOWER ->
+            case PIPELINE_BROKEN, PIPELINE_RECOVERED, PIPELINE_SLOWER, PIPELINE_FLAKY ->
                 data.path("namespace").asString() + "/"
                         + data.path("run").path("pipelineRun").asString();
             case TRACE_READY -> "traces/" + data.path("traceId").asString();
@@ -163,7 +163,7 @@ class SampleIdentityTests {
                 StatusEvents.key(
                         custom.path("environment").asString(),
                         custom.path("service").asString());
-            case PIPELINE_BROKEN, PIPELINE_RECOVERED, PIPELINE_SLOWER, TRACE_READY ->
+            case PIPELINE_BROKEN, PIPELINE_RECOVERED, PIPELINE_SLOWER, PIPELINE_FLAKY, TRACE_READY ->
                 StatusEvents.key(
                         data.path("namespace").asString(), data.path("pipeline").asString());
             default ->

@@ -95,6 +95,16 @@ class SchemaRejectionTests {
                 .isFalse();
         assertThat(valid(EventType.PIPELINE_SLOWER, d -> d.remove("durationMs")))
                 .isFalse();
+        assertThat(valid(EventType.PIPELINE_SLOWER, d -> d.put("grew", "queue"))).isFalse();
+    }
+
+    @Test
+    void aFlakyCommitNamesTheCommitAndTheRunsThatFailed() {
+        assertThat(valid(EventType.PIPELINE_FLAKY, d -> {})).isTrue();
+        assertThat(valid(EventType.PIPELINE_FLAKY, d -> d.remove("revision"))).isFalse();
+        assertThat(valid(EventType.PIPELINE_FLAKY, d -> d.putArray("failedRuns")))
+                .isFalse();
+        assertThat(valid(EventType.PIPELINE_FLAKY, d -> d.remove("tasks"))).isFalse();
     }
 
     @Test

@@ -29,7 +29,7 @@ class ModularityTests {
     @Test
     void theModulesAreTheOnesTheDocsDescribe() {
         assertThat(modules.stream().map(ApplicationModule::getIdentifier).map(Object::toString))
-                .containsExactlyInAnyOrder("api", "db", "ingest", "lineage", "status", "tracing");
+                .containsExactlyInAnyOrder("api", "db", "history", "ingest", "lineage", "status", "tracing");
     }
 
     static Stream<Arguments> allowedDependencies() {
@@ -37,7 +37,8 @@ class ModularityTests {
                 Arguments.of("ingest", Set.of("db")),
                 Arguments.of("lineage", Set.of("db", "ingest")),
                 Arguments.of("tracing", Set.of("db", "ingest", "lineage")),
-                Arguments.of("status", Set.of("db", "tracing")),
+                Arguments.of("history", Set.of("db", "tracing")),
+                Arguments.of("status", Set.of("db", "tracing", "history")),
                 Arguments.of("api", Set.of("db", "lineage", "tracing")));
     }
 

@@ -4,6 +4,8 @@ import static io.pipelinelens.sensemaker.db.Tables.GIT_WEBHOOKS;
 import static io.pipelinelens.sensemaker.db.Tables.PIPELINE_RUNS;
 import static io.pipelinelens.sensemaker.db.Tables.RECEIVED_EVENTS;
 import static io.pipelinelens.sensemaker.db.Tables.RESOURCE_SNAPSHOTS;
+import static io.pipelinelens.sensemaker.db.Tables.RUN_HISTORY;
+import static io.pipelinelens.sensemaker.db.Tables.RUN_HISTORY_TASKS;
 import static io.pipelinelens.sensemaker.db.Tables.SPANS;
 import static io.pipelinelens.sensemaker.db.Tables.TRACE_NODES;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,6 +71,8 @@ class RetentionIT {
             assertThat(db.fetchCount(TRACE_NODES)).isEqualTo(21);
             assertThat(db.fetchCount(PIPELINE_RUNS)).isEqualTo(20);
             assertThat(db.fetchCount(SPANS)).isEqualTo(21);
+            assertThat(db.fetchCount(RUN_HISTORY)).isEqualTo(20);
+            assertThat(db.fetchCount(RUN_HISTORY_TASKS)).as("with their runs").isEqualTo(20);
         });
         assertThat(db.fetchCount(RECEIVED_EVENTS, RECEIVED_EVENTS.ID.startsWith("old-")))
                 .isZero();
@@ -124,6 +128,34 @@ class RetentionIT {
                 .set(PIPELINE_RUNS.TRACE_ID, "t-" + id)
                 .set(PIPELINE_RUNS.SPAN_ID, id)
                 .set(PIPELINE_RUNS.RECORDED_AT, at)
+                .execute();
+        db.insertInto(RUN_HISTORY)
+                .set(RUN_HISTORY.RUN_UID, id)
+                .set(RUN_HISTORY.NAMESPACE, "jx")
+                .set(RUN_HISTORY.PIPELINE, "p")
+                .set(RUN_HISTORY.REPOSITORY, "")
+                .set(RUN_HISTORY.BRANCH, "")
+                .set(RUN_HISTORY.RUN_NAME, id)
+                .set(RUN_HISTORY.RESULT, "success")
+                .set(RUN_HISTORY.CREATED_AT, at)
+                .set(RUN_HISTORY.STARTED_AT, at)
+                .set(RUN_HISTORY.COMPLETED_AT, at)
+                .set(RUN_HISTORY.WAITING_MS, 0L)
+                .set(RUN_HISTORY.RUNNING_MS, 0L)
+                .set(RUN_HISTORY.TRACE_ID, "t-" + id)
+                .set(RUN_HISTORY.OUTCOME, "passing")
+                .execute();
+        db.insertInto(RUN_HISTORY_TASKS)
+                .set(RUN_HISTORY_TASKS.RUN_UID, id)
+                .set(RUN_HISTORY_TASKS.TASK, "build")
+                .set(RUN_HISTORY_TASKS.NAMESPACE, "jx")
+                .set(RUN_HISTORY_TASKS.PIPELINE, "p")
+                .set(RUN_HISTORY_TASKS.REPOSITORY, "")
+                .set(RUN_HISTORY_TASKS.BRANCH, "")
+                .set(RUN_HISTORY_TASKS.RESULT, "success")
+                .set(RUN_HISTORY_TASKS.COMPLETED_AT, at)
+                .set(RUN_HISTORY_TASKS.WAITING_MS, 0L)
+                .set(RUN_HISTORY_TASKS.RUNNING_MS, 0L)
                 .execute();
         db.insertInto(SPANS)
                 .set(SPANS.SPAN_ID, id)

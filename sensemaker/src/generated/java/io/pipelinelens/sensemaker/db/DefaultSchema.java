@@ -8,6 +8,8 @@ import io.pipelinelens.sensemaker.db.tables.GitWebhooks;
 import io.pipelinelens.sensemaker.db.tables.PipelineRuns;
 import io.pipelinelens.sensemaker.db.tables.ReceivedEvents;
 import io.pipelinelens.sensemaker.db.tables.ResourceSnapshots;
+import io.pipelinelens.sensemaker.db.tables.RunHistory;
+import io.pipelinelens.sensemaker.db.tables.RunHistoryTasks;
 import io.pipelinelens.sensemaker.db.tables.Spans;
 import io.pipelinelens.sensemaker.db.tables.TraceNodes;
 
@@ -54,6 +56,16 @@ public class DefaultSchema extends SchemaImpl {
     public final ResourceSnapshots RESOURCE_SNAPSHOTS = ResourceSnapshots.RESOURCE_SNAPSHOTS;
 
     /**
+     * The table <code>run_history</code>.
+     */
+    public final RunHistory RUN_HISTORY = RunHistory.RUN_HISTORY;
+
+    /**
+     * The table <code>run_history_tasks</code>.
+     */
+    public final RunHistoryTasks RUN_HISTORY_TASKS = RunHistoryTasks.RUN_HISTORY_TASKS;
+
+    /**
      * The table <code>spans</code>.
      */
     public final Spans SPANS = Spans.SPANS;
@@ -83,6 +95,8 @@ public class DefaultSchema extends SchemaImpl {
             PipelineRuns.PIPELINE_RUNS,
             ReceivedEvents.RECEIVED_EVENTS,
             ResourceSnapshots.RESOURCE_SNAPSHOTS,
+            RunHistory.RUN_HISTORY,
+            RunHistoryTasks.RUN_HISTORY_TASKS,
             Spans.SPANS,
             TraceNodes.TRACE_NODES
         );

@@ -8,6 +8,8 @@ import io.pipelinelens.sensemaker.db.tables.GitWebhooks;
 import io.pipelinelens.sensemaker.db.tables.PipelineRuns;
 import io.pipelinelens.sensemaker.db.tables.ReceivedEvents;
 import io.pipelinelens.sensemaker.db.tables.ResourceSnapshots;
+import io.pipelinelens.sensemaker.db.tables.RunHistory;
+import io.pipelinelens.sensemaker.db.tables.RunHistoryTasks;
 import io.pipelinelens.sensemaker.db.tables.Spans;
 import io.pipelinelens.sensemaker.db.tables.TraceNodes;
 
@@ -33,6 +35,13 @@ public class Indexes {
     public static final Index RECEIVED_EVENTS_BY_AGE = Internal.createIndex(DSL.name("received_events_by_age"), ReceivedEvents.RECEIVED_EVENTS, new OrderField[] { ReceivedEvents.RECEIVED_EVENTS.RECEIVED_AT }, false);
     public static final Index RESOURCE_SNAPSHOTS_BY_AGE = Internal.createIndex(DSL.name("resource_snapshots_by_age"), ResourceSnapshots.RESOURCE_SNAPSHOTS, new OrderField[] { ResourceSnapshots.RESOURCE_SNAPSHOTS.OBSERVED_AT }, false);
     public static final Index RESOURCE_SNAPSHOTS_BY_NAME = Internal.createIndex(DSL.name("resource_snapshots_by_name"), ResourceSnapshots.RESOURCE_SNAPSHOTS, new OrderField[] { ResourceSnapshots.RESOURCE_SNAPSHOTS.KIND, ResourceSnapshots.RESOURCE_SNAPSHOTS.NAMESPACE, ResourceSnapshots.RESOURCE_SNAPSHOTS.NAME }, false);
+    public static final Index RUN_HISTORY_BY_AGE = Internal.createIndex(DSL.name("run_history_by_age"), RunHistory.RUN_HISTORY, new OrderField[] { RunHistory.RUN_HISTORY.COMPLETED_AT }, false);
+    public static final Index RUN_HISTORY_BY_KEY = Internal.createIndex(DSL.name("run_history_by_key"), RunHistory.RUN_HISTORY, new OrderField[] { RunHistory.RUN_HISTORY.NAMESPACE, RunHistory.RUN_HISTORY.PIPELINE, RunHistory.RUN_HISTORY.REPOSITORY, RunHistory.RUN_HISTORY.BRANCH, RunHistory.RUN_HISTORY.COMPLETED_AT, RunHistory.RUN_HISTORY.RUN_UID }, false);
+    public static final Index RUN_HISTORY_BY_PIPELINE = Internal.createIndex(DSL.name("run_history_by_pipeline"), RunHistory.RUN_HISTORY, new OrderField[] { RunHistory.RUN_HISTORY.NAMESPACE, RunHistory.RUN_HISTORY.PIPELINE, RunHistory.RUN_HISTORY.COMPLETED_AT }, false);
+    public static final Index RUN_HISTORY_BY_REVISION = Internal.createIndex(DSL.name("run_history_by_revision"), RunHistory.RUN_HISTORY, new OrderField[] { RunHistory.RUN_HISTORY.NAMESPACE, RunHistory.RUN_HISTORY.PIPELINE, RunHistory.RUN_HISTORY.REVISION }, false);
+    public static final Index RUN_HISTORY_SUCCESSES = Internal.createIndex(DSL.name("run_history_successes"), RunHistory.RUN_HISTORY, new OrderField[] { RunHistory.RUN_HISTORY.NAMESPACE, RunHistory.RUN_HISTORY.PIPELINE, RunHistory.RUN_HISTORY.REPOSITORY, RunHistory.RUN_HISTORY.BRANCH, RunHistory.RUN_HISTORY.COMPLETED_AT }, false);
+    public static final Index RUN_HISTORY_TASKS_BASELINE = Internal.createIndex(DSL.name("run_history_tasks_baseline"), RunHistoryTasks.RUN_HISTORY_TASKS, new OrderField[] { RunHistoryTasks.RUN_HISTORY_TASKS.NAMESPACE, RunHistoryTasks.RUN_HISTORY_TASKS.PIPELINE, RunHistoryTasks.RUN_HISTORY_TASKS.REPOSITORY, RunHistoryTasks.RUN_HISTORY_TASKS.BRANCH, RunHistoryTasks.RUN_HISTORY_TASKS.TASK, RunHistoryTasks.RUN_HISTORY_TASKS.COMPLETED_AT }, false);
+    public static final Index RUN_HISTORY_TASKS_FAILED = Internal.createIndex(DSL.name("run_history_tasks_failed"), RunHistoryTasks.RUN_HISTORY_TASKS, new OrderField[] { RunHistoryTasks.RUN_HISTORY_TASKS.NAMESPACE, RunHistoryTasks.RUN_HISTORY_TASKS.PIPELINE, RunHistoryTasks.RUN_HISTORY_TASKS.REVISION }, false);
     public static final Index SPANS_AWAITING_EXPORT = Internal.createIndex(DSL.name("spans_awaiting_export"), Spans.SPANS, new OrderField[] { Spans.SPANS.CREATED_AT }, false);
     public static final Index SPANS_BY_AGE = Internal.createIndex(DSL.name("spans_by_age"), Spans.SPANS, new OrderField[] { Spans.SPANS.CREATED_AT }, false);
     public static final Index SPANS_BY_TRACE = Internal.createIndex(DSL.name("spans_by_trace"), Spans.SPANS, new OrderField[] { Spans.SPANS.TRACE_ID }, false);

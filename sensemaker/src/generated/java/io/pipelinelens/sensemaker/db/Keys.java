@@ -8,19 +8,25 @@ import io.pipelinelens.sensemaker.db.tables.GitWebhooks;
 import io.pipelinelens.sensemaker.db.tables.PipelineRuns;
 import io.pipelinelens.sensemaker.db.tables.ReceivedEvents;
 import io.pipelinelens.sensemaker.db.tables.ResourceSnapshots;
+import io.pipelinelens.sensemaker.db.tables.RunHistory;
+import io.pipelinelens.sensemaker.db.tables.RunHistoryTasks;
 import io.pipelinelens.sensemaker.db.tables.Spans;
 import io.pipelinelens.sensemaker.db.tables.TraceNodes;
 import io.pipelinelens.sensemaker.db.tables.records.GitWebhooksRecord;
 import io.pipelinelens.sensemaker.db.tables.records.PipelineRunsRecord;
 import io.pipelinelens.sensemaker.db.tables.records.ReceivedEventsRecord;
 import io.pipelinelens.sensemaker.db.tables.records.ResourceSnapshotsRecord;
+import io.pipelinelens.sensemaker.db.tables.records.RunHistoryRecord;
+import io.pipelinelens.sensemaker.db.tables.records.RunHistoryTasksRecord;
 import io.pipelinelens.sensemaker.db.tables.records.SpansRecord;
 import io.pipelinelens.sensemaker.db.tables.records.TraceNodesRecord;
 
+import org.jooq.ForeignKey;
 import org.jooq.TableField;
 import org.jooq.UniqueKey;
 import org.jooq.impl.DSL;
 import org.jooq.impl.Internal;
+import org.jooq.impl.QOM.ForeignKeyRule;
 
 
 /**
@@ -38,6 +44,14 @@ public class Keys {
     public static final UniqueKey<PipelineRunsRecord> PIPELINE_RUNS_PKEY = Internal.createUniqueKey(PipelineRuns.PIPELINE_RUNS, DSL.name("pipeline_runs_pkey"), new TableField[] { PipelineRuns.PIPELINE_RUNS.UID }, true);
     public static final UniqueKey<ReceivedEventsRecord> RECEIVED_EVENTS_PKEY = Internal.createUniqueKey(ReceivedEvents.RECEIVED_EVENTS, DSL.name("received_events_pkey"), new TableField[] { ReceivedEvents.RECEIVED_EVENTS.ID }, true);
     public static final UniqueKey<ResourceSnapshotsRecord> RESOURCE_SNAPSHOTS_PKEY = Internal.createUniqueKey(ResourceSnapshots.RESOURCE_SNAPSHOTS, DSL.name("resource_snapshots_pkey"), new TableField[] { ResourceSnapshots.RESOURCE_SNAPSHOTS.UID }, true);
+    public static final UniqueKey<RunHistoryRecord> RUN_HISTORY_PKEY = Internal.createUniqueKey(RunHistory.RUN_HISTORY, DSL.name("run_history_pkey"), new TableField[] { RunHistory.RUN_HISTORY.RUN_UID }, true);
+    public static final UniqueKey<RunHistoryTasksRecord> RUN_HISTORY_TASKS_PKEY = Internal.createUniqueKey(RunHistoryTasks.RUN_HISTORY_TASKS, DSL.name("run_history_tasks_pkey"), new TableField[] { RunHistoryTasks.RUN_HISTORY_TASKS.RUN_UID, RunHistoryTasks.RUN_HISTORY_TASKS.TASK }, true);
     public static final UniqueKey<SpansRecord> SPANS_PKEY = Internal.createUniqueKey(Spans.SPANS, DSL.name("spans_pkey"), new TableField[] { Spans.SPANS.SPAN_ID }, true);
     public static final UniqueKey<TraceNodesRecord> TRACE_NODES_PKEY = Internal.createUniqueKey(TraceNodes.TRACE_NODES, DSL.name("trace_nodes_pkey"), new TableField[] { TraceNodes.TRACE_NODES.UID }, true);
+
+    // -------------------------------------------------------------------------
+    // FOREIGN KEY definitions
+    // -------------------------------------------------------------------------
+
+    public static final ForeignKey<RunHistoryTasksRecord, RunHistoryRecord> RUN_HISTORY_TASKS__RUN_HISTORY_TASKS_RUN_UID_FKEY = Internal.createForeignKey(RunHistoryTasks.RUN_HISTORY_TASKS, DSL.name("run_history_tasks_run_uid_fkey"), new TableField[] { RunHistoryTasks.RUN_HISTORY_TASKS.RUN_UID }, Keys.RUN_HISTORY_PKEY, new TableField[] { RunHistory.RUN_HISTORY.RUN_UID }, true, ForeignKeyRule.CASCADE, ForeignKeyRule.NO_ACTION);
 }

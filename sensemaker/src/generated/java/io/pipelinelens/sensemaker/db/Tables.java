@@ -8,6 +8,8 @@ import io.pipelinelens.sensemaker.db.tables.GitWebhooks;
 import io.pipelinelens.sensemaker.db.tables.PipelineRuns;
 import io.pipelinelens.sensemaker.db.tables.ReceivedEvents;
 import io.pipelinelens.sensemaker.db.tables.ResourceSnapshots;
+import io.pipelinelens.sensemaker.db.tables.RunHistory;
+import io.pipelinelens.sensemaker.db.tables.RunHistoryTasks;
 import io.pipelinelens.sensemaker.db.tables.Spans;
 import io.pipelinelens.sensemaker.db.tables.TraceNodes;
 
@@ -37,6 +39,16 @@ public class Tables {
      * The table <code>resource_snapshots</code>.
      */
     public static final ResourceSnapshots RESOURCE_SNAPSHOTS = ResourceSnapshots.RESOURCE_SNAPSHOTS;
+
+    /**
+     * The table <code>run_history</code>.
+     */
+    public static final RunHistory RUN_HISTORY = RunHistory.RUN_HISTORY;
+
+    /**
+     * The table <code>run_history_tasks</code>.
+     */
+    public static final RunHistoryTasks RUN_HISTORY_TASKS = RunHistoryTasks.RUN_HISTORY_TASKS;
 
     /**
      * The table <code>spans</code>.

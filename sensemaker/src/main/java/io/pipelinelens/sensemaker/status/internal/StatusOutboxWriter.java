@@ -1,5 +1,9 @@
 package io.pipelinelens.sensemaker.status.internal;
 
+import io.pipelinelens.sensemaker.history.PipelineBroke;
+import io.pipelinelens.sensemaker.history.PipelineFlaky;
+import io.pipelinelens.sensemaker.history.PipelineRecovered;
+import io.pipelinelens.sensemaker.history.PipelineSlower;
 import io.pipelinelens.sensemaker.tracing.PipelineRunFinished;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,13 +23,19 @@ import org.springframework.transaction.support.TransactionTemplate;
 class StatusOutboxWriter {
 
     private final CdEvents cdEvents;
+    private final HistoryStatusEvents history;
     private final StatusOutbox outbox;
     private final KafkaStatusPublisher publisher;
     private final TransactionTemplate transactions;
 
     StatusOutboxWriter(
-            CdEvents cdEvents, StatusOutbox outbox, KafkaStatusPublisher publisher, TransactionTemplate transactions) {
+            CdEvents cdEvents,
+            HistoryStatusEvents history,
+            StatusOutbox outbox,
+            KafkaStatusPublisher publisher,
+            TransactionTemplate transactions) {
         this.cdEvents = cdEvents;
+        this.history = history;
         this.outbox = outbox;
         this.publisher = publisher;
         this.transactions = transactions;
@@ -34,6 +44,28 @@ class StatusOutboxWriter {
     @EventListener
     void on(PipelineRunFinished run) {
         write(cdEvents.pipelineRunFinished(run));
+    }
+
+    // The history module publishes these just before the transaction commits (its synchronization
+    // runs before this writer's), so that they join the transaction's events written below.
+    @EventListener
+    void on(PipelineBroke broke) {
+        write(history.broken(broke));
+    }
+
+    @EventListener
+    void on(PipelineRecovered recovered) {
+        write(history.recovered(recovered));
+    }
+
+    @EventListener
+    void on(PipelineSlower slower) {
+        write(history.slower(slower));
+    }
+
+    @EventListener
+    void on(PipelineFlaky flaky) {
+        write(history.flaky(flaky));
     }
 
     private void write(StatusEvent event) {
