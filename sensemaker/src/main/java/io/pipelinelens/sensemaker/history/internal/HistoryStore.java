@@ -22,7 +22,7 @@ import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
 /**
- * The tables {@code run_history} and {@code run_history_tasks} (migration V12): the runs of each
+ * The tables {@code run_history} and {@code run_history_tasks} (migration V22): the runs of each
  * key in completion order, and the questions the rules ask of them. Every query is served by an
  * index of the migration.
  */
