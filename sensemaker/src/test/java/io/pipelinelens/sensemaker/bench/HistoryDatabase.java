@@ -14,15 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 /**
  * A database holding 30 days of history: {@code runs} runs spread over the last 30 days, each
@@ -33,7 +29,6 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 final class HistoryDatabase {
 
     private static final Duration SPAN = Duration.ofDays(30);
-    private static final Pattern MIGRATION = Pattern.compile("V(\\d+)__.*\\.sql");
     /** Raise when the shape of the load changes, so that an older template is not reused. */
     private static final int LOAD_VERSION = 1;
 
@@ -46,7 +41,10 @@ final class HistoryDatabase {
     /** A fresh copy of the history, built first if no template exists yet. */
     static LocalPostgres.Database copy(int runs, CachingConnectionFactory connections, String kafka) throws Exception {
         LocalPostgres.Server server = LocalPostgres.server();
-        String template = "bench_history_" + runs + "_v" + schemaVersion() + "_" + LOAD_VERSION;
+        String template = "bench_history_" + runs + "_" + LOAD_VERSION;
+        if (Boolean.getBoolean("bench.history.rebuild") && exists(server, template)) {
+            execute(server, "drop database \"" + template + "\"");
+        }
         if (!exists(server, template)) {
             build(server, template, runs, connections, kafka);
         }
@@ -104,6 +102,9 @@ final class HistoryDatabase {
                     }
                 }
                 if (i % 2_500 == 2_499) {
+                    try (Statement st = db.createStatement()) {
+                        st.execute("analyze");
+                    }
                     System.out.printf(
                             "history: %d runs published after %.0f s%n", i + 1, (System.nanoTime() - started) / 1e9);
                 }
@@ -154,16 +155,6 @@ final class HistoryDatabase {
         });
         server.start();
         return server;
-    }
-
-    /** The highest migration version on the classpath. */
-    static int schemaVersion() throws IOException {
-        return Arrays.stream(new PathMatchingResourcePatternResolver().getResources("classpath*:db/migration/V*.sql"))
-                .map(r -> MIGRATION.matcher(r.getFilename()))
-                .filter(Matcher::matches)
-                .mapToInt(m -> Integer.parseInt(m.group(1)))
-                .max()
-                .orElse(0);
     }
 
     private static boolean exists(LocalPostgres.Server server, String name) throws SQLException {

@@ -7,6 +7,8 @@ import io.pipelinelens.sensemaker.history.PipelineSlower;
 import io.pipelinelens.sensemaker.tracing.PipelineRunFinished;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -21,6 +23,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 class StatusOutboxWriter {
+
+    private static final Logger log = LoggerFactory.getLogger(StatusOutboxWriter.class);
 
     private final CdEvents cdEvents;
     private final HistoryStatusEvents history;
@@ -81,13 +85,19 @@ class StatusOutboxWriter {
             TransactionSynchronizationManager.bindResource(this, pending);
             TransactionSynchronizationManager.registerSynchronization(pending);
         }
-        pending.events.add(event);
+        if (pending.written) {
+            // Published by another synchronization's beforeCommit after this one ran: still in the transaction.
+            outbox.append(List.of(event));
+        } else {
+            pending.events.add(event);
+        }
     }
 
     /** The events of one transaction, written before it commits. */
     private final class Pending implements TransactionSynchronization {
 
         final List<StatusEvent> events = new ArrayList<>();
+        boolean written;
 
         // A nested REQUIRES_NEW transaction collects its own events.
         @Override
@@ -104,10 +114,17 @@ class StatusOutboxWriter {
         public void beforeCommit(boolean readOnly) {
             // A failure here rolls the whole transaction back: the run is recorded with its events or not at all.
             outbox.append(events);
+            written = true;
         }
 
         @Override
         public void afterCommit() {
+            if (!written && !events.isEmpty()) {
+                // Registered while the commit was under way (too late for beforeCommit): not atomic
+                // with the transaction any more, but not lost either.
+                log.warn("{} status events arrived while their transaction committed; written after it", events.size());
+                transactions.executeWithoutResult(status -> outbox.append(events));
+            }
             publisher.wakeUp();
         }
 
