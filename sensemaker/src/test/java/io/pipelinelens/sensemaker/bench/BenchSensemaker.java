@@ -59,6 +59,10 @@ final class BenchSensemaker implements AutoCloseable {
         app.getBean(RabbitListenerEndpointRegistry.class).start();
     }
 
+    void stopConsuming() {
+        app.getBean(RabbitListenerEndpointRegistry.class).stop();
+    }
+
     int port() {
         return ((WebServerApplicationContext) app).getWebServer().getPort();
     }

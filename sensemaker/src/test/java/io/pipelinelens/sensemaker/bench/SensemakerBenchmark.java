@@ -68,7 +68,7 @@ class SensemakerBenchmark {
             double floor = Floor.measure(connections, load("floor-batched", runs), BATCH);
             try (LocalPostgres.Database database = LocalPostgres.createDatabase("bench")) {
                 fresh = measureOn(
-                        database, connections, kafka, load("bench", runs), load("paced", pacedRuns), rate, null);
+                        database, connections, kafka, load("bench", runs), load("paced", pacedRuns), rate, null, null);
             }
             if (historyRuns > 0) {
                 try (LocalPostgres.Database database =
@@ -83,7 +83,8 @@ class SensemakerBenchmark {
                             load("bench-h", runs),
                             load("paced-h", pacedRuns),
                             rate,
-                            port -> new GraphQlReaders(port, names, clients));
+                            port -> new GraphQlReaders(port, names, clients),
+                            load("read-h", runs));
                 }
             }
             Report.print(runs, pacedRuns, rate, historyRuns, clients, floor, floorPerMessage, fresh, history);
@@ -115,6 +116,7 @@ class SensemakerBenchmark {
             List<QueryTimings.Timing> statements,
             Map<String, String> plans,
             GraphQlReaders.Figures graphql,
+            double readIngestPerSecond,
             long storedEvents) {}
 
     private Phase measureOn(
@@ -124,7 +126,8 @@ class SensemakerBenchmark {
             List<BenchLoad.Run> load,
             List<BenchLoad.Run> paced,
             int rate,
-            Function<Integer, GraphQlReaders> readers)
+            Function<Integer, GraphQlReaders> readers,
+            List<BenchLoad.Run> readLoad)
             throws Exception {
         int events = BenchLoad.events(load);
         QueryTimings timings = new QueryTimings();
@@ -132,33 +135,16 @@ class SensemakerBenchmark {
                 BenchSensemaker sensemaker =
                         new BenchSensemaker(database, kafka.getBrokersAsString(), otlp.endpoint(), timings);
                 Connection db = database.connect()) {
-            // Only this backlog's events are counted: a count over the history would load the cores.
-            String stored;
-            try (Statement st = db.createStatement();
-                    ResultSet rs = st.executeQuery("select now()::text")) {
-                rs.next();
-                stored = "select count(*) from received_events where received_at >= '" + rs.getString(1) + "'";
-            }
+            String stored = since(db);
             RabbitTemplate template = new RabbitTemplate(connections);
             for (BenchLoad.Run run : load) {
                 run.publish(template, sensemaker.exchange);
             }
             awaitQueued(connections, sensemaker.queue, events);
 
-            GraphQlReaders.Figures graphql = null;
-            GraphQlReaders clients = readers == null ? null : readers.apply(sensemaker.port());
             Instant start = Instant.now();
             sensemaker.startConsuming();
-            long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-            while (count(db, stored) < events && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
-            if (clients != null) {
-                clients.close();
-                graphql = clients.figures();
-            }
-            assertThat(count(db, stored)).isEqualTo(events);
+            double seconds = awaitStored(db, stored, events, start);
             Set<String> uids = uids(load);
             awaitCount(db, placed(uids, "trace_id is not null"), uids.size(), Duration.ofMinutes(5));
             double placedSeconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
@@ -195,6 +181,25 @@ class SensemakerBenchmark {
                     Duration.between(terminalPublished.get(uid), at).toMillis()));
             latencies.sort(Long::compare);
             List<QueryTimings.Timing> statements = timings.timings();
+
+            // Another backlog, while clients look traces up: the API's answers under full ingest.
+            GraphQlReaders.Figures graphql = null;
+            double readIngest = 0;
+            if (readers != null) {
+                sensemaker.stopConsuming();
+                String storedNow = since(db);
+                for (BenchLoad.Run run : readLoad) {
+                    run.publish(template, sensemaker.exchange);
+                }
+                awaitQueued(connections, sensemaker.queue, BenchLoad.events(readLoad));
+                GraphQlReaders clients = readers.apply(sensemaker.port());
+                Instant readStart = Instant.now();
+                sensemaker.startConsuming();
+                readIngest =
+                        BenchLoad.events(readLoad) / awaitStored(db, storedNow, BenchLoad.events(readLoad), readStart);
+                clients.close();
+                graphql = clients.figures();
+            }
             Map<String, String> plans = new HashMap<>();
             for (QueryTimings.Timing t : statements) {
                 QueryTimings.plan(db, t.sql()).ifPresent(plan -> plans.put(t.caller(), plan));
@@ -211,8 +216,29 @@ class SensemakerBenchmark {
                     statements,
                     plans,
                     graphql,
+                    readIngest,
                     count(db, "select count(*) from received_events"));
         }
+    }
+
+    /** Counts the events stored from now on: a count over the history would load the cores. */
+    private static String since(Connection db) throws java.sql.SQLException {
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("select now()::text")) {
+            rs.next();
+            return "select count(*) from received_events where received_at >= '" + rs.getString(1) + "'";
+        }
+    }
+
+    /** @return seconds from {@code start} until every event was stored */
+    private static double awaitStored(Connection db, String stored, int events, Instant start) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+        while (count(db, stored) < events && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
+        assertThat(count(db, stored)).isEqualTo(events);
+        return seconds;
     }
 
     private static Set<String> uids(List<BenchLoad.Run> load) {

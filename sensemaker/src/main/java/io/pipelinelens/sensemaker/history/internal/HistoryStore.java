@@ -33,6 +33,9 @@ class HistoryStore {
     static final int LOCK_CLASS = 0x48495354;
 
     private static final List<String> FAILURES = List.of("failure", "error", "timeout");
+    /** Inlined: the partial indexes' predicates name these values, which a bound value cannot match. */
+    private static final org.jooq.Field<String> SUCCESS = DSL.inline("success");
+
     private static final List<String> COUNTED = List.of("success", "failure", "error", "timeout");
 
     private final DSLContext db;
@@ -93,7 +96,7 @@ class HistoryStore {
         return db.select(RUN_HISTORY.WAITING_MS, RUN_HISTORY.RUNNING_MS)
                 .from(RUN_HISTORY)
                 .where(of(key))
-                .and(RUN_HISTORY.RESULT.eq("success"))
+                .and(RUN_HISTORY.RESULT.eq(SUCCESS))
                 .and(RUN_HISTORY.COMPLETED_AT.lt(time(completedAt)))
                 .orderBy(RUN_HISTORY.COMPLETED_AT.desc())
                 .limit(limit)
@@ -109,7 +112,7 @@ class HistoryStore {
                 .and(RUN_HISTORY_TASKS.REPOSITORY.eq(key.repository()))
                 .and(RUN_HISTORY_TASKS.BRANCH.eq(key.branch()))
                 .and(RUN_HISTORY_TASKS.TASK.eq(task))
-                .and(RUN_HISTORY_TASKS.RESULT.eq("success"))
+                .and(RUN_HISTORY_TASKS.RESULT.eq(SUCCESS))
                 .and(RUN_HISTORY_TASKS.COMPLETED_AT.lt(time(completedAt)))
                 .orderBy(RUN_HISTORY_TASKS.COMPLETED_AT.desc())
                 .limit(limit)
@@ -141,7 +144,8 @@ class HistoryStore {
                 .where(RUN_HISTORY_TASKS.NAMESPACE.eq(key.namespace()))
                 .and(RUN_HISTORY_TASKS.PIPELINE.eq(key.pipeline()))
                 .and(RUN_HISTORY_TASKS.REVISION.eq(revision))
-                .and(RUN_HISTORY_TASKS.RESULT.in(FAILURES))
+                .and(RUN_HISTORY_TASKS.RESULT.in(
+                        FAILURES.stream().map(DSL::inline).toList()))
                 .and(RUN_HISTORY_TASKS.RUN_UID.in(runUids))
                 .fetchGroups(RUN_HISTORY_TASKS.RUN_UID, RUN_HISTORY_TASKS.TASK)
                 .entrySet()
