@@ -52,9 +52,16 @@ final class Report {
         if (history != null && history.graphql() != null) {
             GraphQlReaders.Figures g = history.graphql();
             out.append(
-                    "%nGraphQL trace lookups by %d clients during the backlog's ingest (history): %d answered, p50 %d ms, p99 %d ms, max %d ms, %d errors, %d not found%n"
+                    "%nGraphQL trace lookups by %d clients during another backlog's ingest (history): %d answered, p50 %d ms, p99 %d ms, max %d ms, %d errors, %d not found; ingest meanwhile %.0f events/s%n"
                             .formatted(
-                                    clients, g.requests(), g.p50Ms(), g.p99Ms(), g.maxMs(), g.errors(), g.notFound()));
+                                    clients,
+                                    g.requests(),
+                                    g.p50Ms(),
+                                    g.p99Ms(),
+                                    g.maxMs(),
+                                    g.errors(),
+                                    g.notFound(),
+                                    history.readIngestPerSecond()));
         }
         out.append("\nStatements during the paced load (count, p50 / p95 ms):\n");
         out.append("%-48s %24s %24s   %s%n"
