@@ -95,7 +95,8 @@ class SchemaRejectionTests {
                 .isFalse();
         assertThat(valid(EventType.PIPELINE_SLOWER, d -> d.remove("durationMs")))
                 .isFalse();
-        assertThat(valid(EventType.PIPELINE_SLOWER, d -> d.put("grew", "queue"))).isFalse();
+        assertThat(valid(EventType.PIPELINE_SLOWER, d -> d.put("grew", "queue")))
+                .isFalse();
     }
 
     @Test
