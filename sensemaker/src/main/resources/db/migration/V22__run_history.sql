@@ -28,7 +28,9 @@ create index run_history_by_key on run_history (namespace, pipeline, repository,
 create index run_history_successes on run_history (namespace, pipeline, repository, branch, completed_at)
     where result = 'success';
 -- The runs of one commit of a pipeline: reruns and flakiness.
-create index run_history_by_revision on run_history (namespace, pipeline, revision);
+-- With the completion time, so that "the newest runs of this commit" is one probe, not a walk
+-- back through the pipeline's history when the commit has none.
+create index run_history_by_revision on run_history (namespace, pipeline, revision, completed_at);
 -- Statistics of a pipeline over a window.
 create index run_history_by_pipeline on run_history (namespace, pipeline, completed_at);
 -- Retention.

@@ -9,3 +9,6 @@ create index resource_snapshots_rerun_of
 
 drop index resource_snapshots_by_name;
 create index resource_snapshots_by_name on resource_snapshots (kind, namespace, name, observed_at desc);
+
+-- The most recent runs (GET /api/runs): the same order as the query, nulls last included.
+create index pipeline_runs_recent on pipeline_runs (completed_at desc nulls last, recorded_at desc);

@@ -41,7 +41,7 @@ final class HistoryDatabase {
     /** A fresh copy of the history, built first if no template exists yet. */
     static LocalPostgres.Database copy(int runs, CachingConnectionFactory connections, String kafka) throws Exception {
         LocalPostgres.Server server = LocalPostgres.server();
-        String template = "bench_history_" + runs + "_" + LOAD_VERSION;
+        String template = "bench_history_" + runs + "_v" + schemaVersion() + "_" + LOAD_VERSION;
         if (Boolean.getBoolean("bench.history.rebuild") && exists(server, template)) {
             execute(server, "drop database \"" + template + "\"");
         }
@@ -155,6 +155,18 @@ final class HistoryDatabase {
         });
         server.start();
         return server;
+    }
+
+    /** The newest migration's version on the classpath. */
+    static int schemaVersion() throws IOException {
+        java.util.regex.Pattern migration = java.util.regex.Pattern.compile("V(\\d+)__.*\\.sql");
+        return java.util.Arrays.stream(new org.springframework.core.io.support.PathMatchingResourcePatternResolver()
+                        .getResources("classpath*:db/migration/V*.sql"))
+                .map(r -> migration.matcher(r.getFilename()))
+                .filter(java.util.regex.Matcher::matches)
+                .mapToInt(m -> Integer.parseInt(m.group(1)))
+                .max()
+                .orElse(0);
     }
 
     private static boolean exists(LocalPostgres.Server server, String name) throws SQLException {

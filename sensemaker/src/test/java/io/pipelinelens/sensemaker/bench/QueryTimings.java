@@ -31,6 +31,7 @@ final class QueryTimings implements DefaultConfigurationCustomizer, ExecuteListe
 
     private final Map<String, ConcurrentLinkedQueue<Long>> nanos = new ConcurrentHashMap<>();
     private final Map<String, Sample> samples = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> statements = new ConcurrentHashMap<>();
     private volatile boolean recording;
 
     /** A statement's figures over a window. */
@@ -70,7 +71,18 @@ final class QueryTimings implements DefaultConfigurationCustomizer, ExecuteListe
             return;
         }
         long took = System.nanoTime() - start;
+        // A method that sends several statements gets a line for each.
         String caller = caller();
+        String sql = ctx.sql() == null ? "" : ctx.sql();
+        List<String> sent = statements.computeIfAbsent(caller, c -> new java.util.concurrent.CopyOnWriteArrayList<>());
+        int index = sent.indexOf(sql);
+        if (index < 0) {
+            sent.add(sql);
+            index = sent.indexOf(sql);
+        }
+        if (index > 0) {
+            caller = caller + " #" + (index + 1);
+        }
         nanos.computeIfAbsent(caller, c -> new ConcurrentLinkedQueue<>()).add(took);
         if (!samples.containsKey(caller) && ctx.query() != null && ctx.sql() != null) {
             List<String> values = ctx.query().getBindValues().stream()
@@ -111,6 +123,7 @@ final class QueryTimings implements DefaultConfigurationCustomizer, ExecuteListe
             db.setAutoCommit(false);
             try (Statement st = db.createStatement()) {
                 st.execute("set local plan_cache_mode = force_generic_plan");
+                st.execute("set local jit = off");
                 st.execute("prepare bench_statement as " + numbered(sample.sql()));
                 String execute = "explain (analyze, buffers) execute bench_statement"
                         + (sample.values().isEmpty() ? "" : "(" + String.join(", ", sample.values()) + ")");

@@ -30,7 +30,7 @@ final class Report {
                                 SensemakerBenchmark.SETTLE,
                                 System.getProperty("bench.concurrency", "1")));
         if (history != null) {
-            out.append("history       %d runs over the last 30 days; %d stored events once the backlog was in%n"
+            out.append("history       %d runs over the last 30 days, %d stored events before the backlogs%n"
                     .formatted(historyRuns, history.storedEvents()));
         }
         out.append(

@@ -135,6 +135,7 @@ class SensemakerBenchmark {
                 BenchSensemaker sensemaker =
                         new BenchSensemaker(database, kafka.getBrokersAsString(), otlp.endpoint(), timings);
                 Connection db = database.connect()) {
+            long history = count(db, "select count(*) from received_events");
             String stored = since(db);
             RabbitTemplate template = new RabbitTemplate(connections);
             for (BenchLoad.Run run : load) {
@@ -217,7 +218,7 @@ class SensemakerBenchmark {
                     plans,
                     graphql,
                     readIngest,
-                    count(db, "select count(*) from received_events"));
+                    history);
         }
     }
 
@@ -234,7 +235,7 @@ class SensemakerBenchmark {
     private static double awaitStored(Connection db, String stored, int events, Instant start) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         while (count(db, stored) < events && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+            Thread.sleep(100);
         }
         double seconds = Duration.between(start, Instant.now()).toNanos() / 1e9;
         assertThat(count(db, stored)).isEqualTo(events);

@@ -156,7 +156,7 @@ public class PipelineRuns extends TableImpl<PipelineRunsRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.PIPELINE_RUNS_BY_COMPLETION, Indexes.PIPELINE_RUNS_BY_NAME);
+        return Arrays.asList(Indexes.PIPELINE_RUNS_BY_COMPLETION, Indexes.PIPELINE_RUNS_BY_NAME, Indexes.PIPELINE_RUNS_RECENT);
     }
 
     @Override

@@ -39,6 +39,18 @@ class RunComparison {
         this.properties = properties;
     }
 
+    /**
+     * Takes the locks of every key the runs belong to, in one order (the lock's number): two
+     * replicas that record runs of the same pipelines wait for each other instead of deadlocking.
+     */
+    void lockAll(java.util.Collection<PipelineRunFinished> runs) {
+        runs.stream()
+                .map(f -> HistoryKey.of(f.namespace(), f.pipeline(), f.repository(), f.branch()))
+                .distinct()
+                .sorted(java.util.Comparator.comparingInt(HistoryKey::lock))
+                .forEach(store::lock);
+    }
+
     List<Object> record(PipelineRunFinished finished) {
         HistoryKey key =
                 HistoryKey.of(finished.namespace(), finished.pipeline(), finished.repository(), finished.branch());

@@ -79,6 +79,7 @@ class RunHistoryRecorder {
         List<PipelineRunFinished> inOrder = runs.stream()
                 .sorted(Comparator.comparing(PipelineRunFinished::completedAt).thenComparing(PipelineRunFinished::uid))
                 .toList();
+        comparison.lockAll(inOrder);
         for (PipelineRunFinished run : inOrder) {
             List<Object> decided;
             try {

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -31,6 +32,7 @@ class StatusOutboxWriter {
     private final StatusOutbox outbox;
     private final KafkaStatusPublisher publisher;
     private final TransactionTemplate transactions;
+    private final TransactionTemplate ownTransaction;
 
     StatusOutboxWriter(
             CdEvents cdEvents,
@@ -43,6 +45,9 @@ class StatusOutboxWriter {
         this.outbox = outbox;
         this.publisher = publisher;
         this.transactions = transactions;
+        // The committed transaction's resources are still bound here: only a new one commits.
+        this.ownTransaction = new TransactionTemplate(transactions.getTransactionManager());
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
     @EventListener
@@ -123,7 +128,7 @@ class StatusOutboxWriter {
                 // Registered while the commit was under way (too late for beforeCommit): not atomic
                 // with the transaction any more, but not lost either.
                 log.warn("{} status events arrived while their transaction committed; written after it", events.size());
-                transactions.executeWithoutResult(status -> outbox.append(events));
+                ownTransaction.executeWithoutResult(status -> outbox.append(events));
             }
             publisher.wakeUp();
         }
