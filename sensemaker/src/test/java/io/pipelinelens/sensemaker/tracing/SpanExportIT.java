@@ -168,7 +168,9 @@ class SpanExportIT {
     /** Waits until the run's spans are stored and the collector refused them at least once. */
     private List<String> awaitSpansWaitingForExport(String runUid) {
         int before = infra.otlp.requests();
+        // Once its node is recorded, every span of the run is stored (one transaction).
         await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(recorded(runUid)).as("the run's node recorded").isTrue();
             assertThat(exportedAt(runUid)).isNotEmpty();
             assertThat(infra.otlp.requests()).as("export attempts").isGreaterThan(before);
         });
@@ -177,13 +179,20 @@ class SpanExportIT {
         return rows.stream().map(Record2::value1).toList();
     }
 
-    /** Waits until the collector has every span once and the database says they are exported. */
-    private void awaitExported(String runUid, List<String> spanIds) {
+    /**
+     * Waits until the collector has every span of the run once and the database says they are
+     * exported: those that waited, and any the run got since.
+     */
+    private void awaitExported(String runUid, List<String> waited) {
         await().atMost(WAIT)
                 .untilAsserted(() -> assertThat(exportedAt(runUid))
-                        .hasSize(spanIds.size())
-                        .allMatch(r -> r.value2() != null, "exported"));
-        assertThat(received(runUid)).containsExactlyInAnyOrderElementsOf(spanIds);
+                        .extracting(Record2::value1)
+                        .containsAll(waited));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(exportedAt(runUid)).allMatch(r -> r.value2() != null, "exported"));
+        List<String> spanIds = exportedAt(runUid).stream().map(Record2::value1).toList();
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(received(runUid)).containsExactlyInAnyOrderElementsOf(spanIds));
         // One more poll of the export job must not send them again.
         int requests = infra.otlp.requests();
         await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
@@ -222,6 +231,16 @@ class SpanExportIT {
     }
 
     /** The run's stored spans: span id and when it was exported (null while waiting). */
+    private boolean recorded(String runUid) throws java.sql.SQLException {
+        try (Connection connection = infra.database.connect()) {
+            return DSL.using(connection, SQLDialect.POSTGRES)
+                    .fetchExists(DSL.selectOne()
+                            .from(DSL.table("trace_nodes"))
+                            .where(DSL.field("uid").eq(runUid))
+                            .and(DSL.field("recorded", Boolean.class).isTrue()));
+        }
+    }
+
     private List<Record2<String, java.time.OffsetDateTime>> exportedAt(String runUid) {
         try (Connection connection = infra.database.connect()) {
             return DSL.using(connection, SQLDialect.POSTGRES)
