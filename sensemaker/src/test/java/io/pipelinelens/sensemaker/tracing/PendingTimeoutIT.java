@@ -47,7 +47,9 @@ class PendingTimeoutIT {
         registry.add(
                 "pipelinelens.sensemaker.tracing.pending-timeout",
                 () -> SensemakerInfrastructure.PENDING_TIMEOUT_FOR_GIVE_UP_TESTS);
-        registry.add("pipelinelens.sensemaker.tracing.root-without-children", () -> "2s");
+        // Longer than placing a batch takes on a loaded machine: a run published with its git event
+        // is pending (and keeps the root open) well before the root would close for having no child.
+        registry.add("pipelinelens.sensemaker.tracing.root-without-children", () -> "8s");
     }
 
     @TestConfiguration(proxyBeanMethods = false)

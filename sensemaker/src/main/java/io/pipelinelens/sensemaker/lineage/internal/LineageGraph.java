@@ -337,7 +337,9 @@ class LineageGraph {
     /**
      * Synthesized roots (git and Triggers events) not yet handed over whose descendants all are and
      * have been quiet for the grace period, locked. A root that never got a child closes once it is
-     * older than {@code childless}: a webhook that started nothing is still worth a span.
+     * older than {@code childless}: a webhook that started nothing is still worth a span. Neither
+     * closes while a pending node would fall back to it: once its own parent is given up on, that
+     * node hangs under the root, whose span must still be open to contain it.
      */
     List<GraphNode> lockClosableRoots(Duration grace, Duration childless, int limit) {
         return db.selectFrom(TRACE_NODES)
@@ -354,6 +356,8 @@ class LineageGraph {
                                  <= now() - ({2} * interval '1 millisecond')
                         else {3} <= now() - ({4} * interval '1 millisecond')
                         end
+                        and not exists (select 1 from trace_nodes w
+                                        where w.state = 'pending' and w.fallback_root = 'root:' || {1})
                         """,
                         TRACE_NODES.TRACE_ID,
                         TRACE_NODES.UID,
